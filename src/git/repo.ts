@@ -1,0 +1,333 @@
+/**
+ * The only door to git: a small `GitRepo` over simple-git. Every fact is read with one git call
+ * and cached for the life of the object, so open a new repo after changing the repository.
+ * Names from users reach git only after validation (ref-name.ts) or after `--`; anything starting
+ * with `-` is refused before a process is spawned. simple-git v4 drops ambient GIT_* variables
+ * from the child environment, so GIT_DIR and friends cannot redirect these calls.
+ */
+import { existsSync } from 'node:fs';
+import { GitError, simpleGit } from 'simple-git';
+import type { SimpleGit } from 'simple-git';
+import { PrefectGitError } from '../errors.js';
+import { assertRefName } from './ref-name.js';
+import { redactUrlCredentials } from './remote.js';
+
+/** A tag on a remote, from `git ls-remote`. */
+export interface RemoteTag {
+  name: string;
+  /** What the tag ref points at: the tag object for annotated tags, else the commit. */
+  object: string;
+  /** The commit after peeling (the `^{}` line for annotated tags). */
+  commit: string;
+  annotated: boolean;
+}
+
+/** Branches and tags of a remote: short name → commit / tag. */
+export interface RemoteRefs {
+  heads: ReadonlyMap<string, string>;
+  tags: ReadonlyMap<string, RemoteTag>;
+}
+
+/** One `git status --porcelain` entry: `xy` is the two-letter status (`??` untracked, `!!` ignored). */
+export interface StatusEntry {
+  path: string;
+  xy: string;
+}
+
+/** Local tag kind, from `git cat-file -t refs/tags/<name>`. */
+export type TagKind = 'annotated' | 'lightweight';
+
+/** The repository facts prefect-git reads. Every method caches its answer. */
+export interface GitRepo {
+  /** Absolute path of the work tree root (as git reports it). */
+  root(): string;
+  /** HEAD's commit (40 or 64 hex), or `undefined` when there are no commits yet. */
+  head(): Promise<string | undefined>;
+  /** The checked-out branch (short name), or `undefined` when HEAD is detached. */
+  currentBranch(): Promise<string | undefined>;
+  /** The commit `rev` names (`rev^{commit}`), or `undefined`. Throws E_REF_NAME for `-…`. */
+  resolveCommit(rev: string): Promise<string | undefined>;
+  /** Whether local tag `name` is annotated or lightweight, or `undefined` when absent. */
+  tagKind(name: string): Promise<TagKind | undefined>;
+  /** The commit local tag `name` points at (peeled), or `undefined` when absent. */
+  tagCommit(name: string): Promise<string | undefined>;
+  /** Names of the configured remotes. */
+  remotes(): Promise<string[]>;
+  /** The fetch URL of remote `name` (may hold credentials: parse it, never print it). */
+  remoteUrl(name: string): Promise<string | undefined>;
+  /** Branches and tags on the remote (`git ls-remote --heads --tags`). Throws E_NO_REMOTE / E_GIT. */
+  lsRemote(remote: string): Promise<RemoteRefs>;
+  /** The remote's default branch (refs/remotes/<remote>/HEAD, else `ls-remote --symref`), or `undefined`. */
+  remoteDefaultBranch(remote: string): Promise<string | undefined>;
+  /** Status of repo-relative `paths` against HEAD, untracked and ignored files included. */
+  statusPorcelain(paths: readonly string[]): Promise<StatusEntry[]>;
+  /** Contents of repo-relative `path` at `commit`, or `undefined` when it is not there. */
+  show(commit: string, path: string): Promise<Buffer | undefined>;
+  /** True in a shallow clone. */
+  isShallow(): Promise<boolean>;
+}
+
+/** Options for {@link openRepo}. */
+export interface OpenRepoOptions {
+  /** Kill a git process that prints nothing for this long (ls-remote on a dead host). Default 60 s. */
+  timeoutMs?: number;
+}
+
+/**
+ * A git process that exited non-zero; `stderr` is kept for messages (redacted before use).
+ * Extends simple-git's GitError because simple-git re-wraps any other error class.
+ */
+class GitExit extends GitError {
+  constructor(
+    readonly exitCode: number,
+    readonly stderr: string,
+  ) {
+    super(undefined, stderr.trim() || `git exited with code ${exitCode}`);
+  }
+}
+
+/** The first line of git's complaint, with URL credentials masked. */
+function gitMessage(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const line = text.split('\n').find((l) => l.trim() !== '') ?? 'git failed';
+  return redactUrlCredentials(line.trim());
+}
+
+function refuseOption(value: string, what: string): void {
+  if (value.startsWith('-')) {
+    throw new PrefectGitError('E_REF_NAME', `invalid ${what} ${JSON.stringify(value)}: it starts with "-"`, {
+      hint: `git would read it as an option; use a ${what} that does not start with "-"`,
+    });
+  }
+}
+
+const REF_LINE = /^([0-9a-f]{40}(?:[0-9a-f]{24})?)\t(\S+)$/;
+
+/**
+ * Parses `git ls-remote --heads --tags` output into branches and tags (annotated tags peeled
+ * through their `^{}` line); other lines are ignored. Pure; exported for tests.
+ */
+export function parseLsRemote(text: string): RemoteRefs {
+  const heads = new Map<string, string>();
+  const tags = new Map<string, RemoteTag>();
+  const peeled = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const m = REF_LINE.exec(line.trim());
+    if (!m) continue;
+    const [, sha = '', ref = ''] = m;
+    if (ref.startsWith('refs/heads/')) heads.set(ref.slice(11), sha);
+    else if (ref.startsWith('refs/tags/') && ref.endsWith('^{}')) peeled.set(ref.slice(10, -3), sha);
+    else if (ref.startsWith('refs/tags/')) tags.set(ref.slice(10), { name: ref.slice(10), object: sha, commit: sha, annotated: false });
+  }
+  for (const [name, commit] of peeled) {
+    const tag = tags.get(name);
+    if (tag) tags.set(name, { ...tag, commit, annotated: true });
+  }
+  return { heads, tags };
+}
+
+class SimpleGitRepo implements GitRepo {
+  private readonly cache = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly git: SimpleGit,
+    private readonly rootDir: string,
+  ) {}
+
+  /** One git call per fact: later callers share the first call's promise. */
+  private once<T>(key: string, load: () => Promise<T>): Promise<T> {
+    let hit = this.cache.get(key) as Promise<T> | undefined;
+    if (!hit) {
+      hit = load();
+      this.cache.set(key, hit);
+    }
+    return hit;
+  }
+
+  /** Runs git; resolves `undefined` instead of rejecting when git exits non-zero. */
+  private async tryRaw(args: string[]): Promise<string | undefined> {
+    try {
+      return await this.git.raw(args);
+    } catch (error) {
+      if (error instanceof GitExit) return undefined;
+      throw error;
+    }
+  }
+
+  /** Runs git where failure is unexpected; a non-zero exit becomes E_GIT (redacted). */
+  private async run(args: string[]): Promise<string> {
+    try {
+      return await this.git.raw(args);
+    } catch (error) {
+      if (!(error instanceof GitExit)) throw error;
+      throw new PrefectGitError('E_GIT', `git ${args[0] ?? ''} failed: ${gitMessage(error)}`, {
+        hint: `run git ${args[0] ?? ''} in ${this.rootDir} to see the whole error`,
+      });
+    }
+  }
+
+  root(): string {
+    return this.rootDir;
+  }
+
+  head(): Promise<string | undefined> {
+    return this.resolveCommit('HEAD');
+  }
+
+  currentBranch(): Promise<string | undefined> {
+    return this.once('branch', async () => {
+      // Not --short: it may print heads/x when a tag has the same name.
+      const out = (await this.tryRaw(['symbolic-ref', '-q', 'HEAD']))?.trim();
+      return out?.startsWith('refs/heads/') ? out.slice(11) : undefined;
+    });
+  }
+
+  async resolveCommit(rev: string): Promise<string | undefined> {
+    refuseOption(rev, 'revision');
+    return this.once(`commit:${rev}`, async () => {
+      const out = (await this.tryRaw(['rev-parse', '--verify', '-q', `${rev}^{commit}`]))?.trim();
+      return out === undefined || out === '' ? undefined : out;
+    });
+  }
+
+  async tagKind(name: string): Promise<TagKind | undefined> {
+    assertRefName(name, 'tag');
+    return this.once(`tagkind:${name}`, async () => {
+      const type = (await this.tryRaw(['cat-file', '-t', `refs/tags/${name}`]))?.trim();
+      if (type === 'tag') return 'annotated';
+      return type === 'commit' ? 'lightweight' : undefined;
+    });
+  }
+
+  async tagCommit(name: string): Promise<string | undefined> {
+    assertRefName(name, 'tag');
+    return this.resolveCommit(`refs/tags/${name}`);
+  }
+
+  private remoteTable(): Promise<Map<string, string>> {
+    return this.once('remotes', async () => {
+      const table = new Map<string, string>();
+      for (const line of (await this.run(['remote', '-v'])).split('\n')) {
+        const m = /^(\S+)\t(.*) \(fetch\)$/.exec(line.trim());
+        if (m?.[1] !== undefined && m[2] !== undefined) table.set(m[1], m[2]);
+      }
+      return table;
+    });
+  }
+
+  async remotes(): Promise<string[]> {
+    return [...(await this.remoteTable()).keys()];
+  }
+
+  async remoteUrl(name: string): Promise<string | undefined> {
+    return (await this.remoteTable()).get(name);
+  }
+
+  private async knownRemote(remote: string): Promise<void> {
+    refuseOption(remote, 'remote name');
+    const names = await this.remotes();
+    if (!names.includes(remote)) {
+      const known = names.length > 0 ? `configured remotes: ${names.join(', ')}` : 'no remote is configured';
+      throw new PrefectGitError('E_NO_REMOTE', `git remote "${remote}" does not exist (${known})`, {
+        hint: names.length > 0 ? `pass --remote ${names[0]} or add it: git remote add ${remote} <url>` : `add one: git remote add ${remote} <url>, then push`,
+      });
+    }
+  }
+
+  lsRemote(remote: string): Promise<RemoteRefs> {
+    return this.once(`ls-remote:${remote}`, async () => {
+      await this.knownRemote(remote);
+      try {
+        return parseLsRemote(await this.git.raw(['ls-remote', '--heads', '--tags', '--', remote]));
+      } catch (error) {
+        throw new PrefectGitError('E_GIT', `git ls-remote ${remote} failed: ${gitMessage(error)}`, {
+          hint: `check that remote "${remote}" is reachable and your credentials work: git ls-remote ${remote}`,
+          cause: error instanceof GitExit ? undefined : error,
+        });
+      }
+    });
+  }
+
+  remoteDefaultBranch(remote: string): Promise<string | undefined> {
+    return this.once(`default:${remote}`, async () => {
+      await this.knownRemote(remote);
+      const local = (await this.tryRaw(['symbolic-ref', '-q', `refs/remotes/${remote}/HEAD`]))?.trim();
+      const prefix = `refs/remotes/${remote}/`;
+      if (local?.startsWith(prefix)) return local.slice(prefix.length);
+      const out = await this.tryRaw(['ls-remote', '--symref', '--', remote, 'HEAD']);
+      const m = /^ref: refs\/heads\/(\S+)\tHEAD$/m.exec(out ?? '');
+      return m?.[1];
+    });
+  }
+
+  statusPorcelain(paths: readonly string[]): Promise<StatusEntry[]> {
+    if (paths.length === 0) return Promise.resolve([]);
+    // -uall with --ignored=traditional lists files inside ignored folders one by one.
+    // :(top,literal) so paths are repo-relative whatever the cwd and never read as globs.
+    const specs = paths.map((p) => `:(top,literal)${p}`);
+    return this.once(`status:${JSON.stringify(specs)}`, async () => {
+      const out = await this.run(['status', '--porcelain=v1', '-z', '--untracked-files=all', '--ignored=traditional', '--', ...specs]);
+      const entries: StatusEntry[] = [];
+      const fields = out.split('\0');
+      for (let i = 0; i < fields.length; i++) {
+        const field = fields[i] ?? '';
+        if (field.length < 4) continue;
+        const xy = field.slice(0, 2);
+        entries.push({ path: field.slice(3), xy });
+        // Renames and copies carry the old path as the next field.
+        if (xy.includes('R') || xy.includes('C')) i++;
+      }
+      return entries;
+    });
+  }
+
+  async show(commit: string, path: string): Promise<Buffer | undefined> {
+    refuseOption(commit, 'revision');
+    try {
+      return await this.git.showBuffer([`${commit}:${path}`]);
+    } catch (error) {
+      if (error instanceof GitExit) return undefined;
+      throw error;
+    }
+  }
+
+  isShallow(): Promise<boolean> {
+    return this.once('shallow', async () => (await this.run(['rev-parse', '--is-shallow-repository'])).trim() === 'true');
+  }
+}
+
+/**
+ * Opens the git work tree containing `cwd`. Returns a {@link GitRepo} rooted at the top level.
+ * @throws PrefectGitError E_NOT_A_REPO when `cwd` does not exist or is not inside a work tree
+ *   (also for git's "dubious ownership" refusal, with the safe.directory fix as hint).
+ */
+export async function openRepo(cwd: string, options: OpenRepoOptions = {}): Promise<GitRepo> {
+  const notARepo = (why: string, hint = 'run prefect-git inside a clone of your flows repository') =>
+    new PrefectGitError('E_NOT_A_REPO', `${cwd} is not inside a git work tree: ${why}`, { hint, details: { cwd } });
+  if (!existsSync(cwd)) throw notARepo('the directory does not exist');
+  const make = (baseDir: string): SimpleGit =>
+    simpleGit({
+      baseDir,
+      timeout: { block: options.timeoutMs ?? 60_000 },
+      // Any non-zero exit is an error (simple-git's default ignores exits with an empty stderr,
+      // which is how `rev-parse --verify -q` says "no such ref").
+      errors: (error, result) => {
+        if (result.exitCode === 0) return error;
+        const stderr = Buffer.concat(result.stdErr).toString('utf8');
+        return new GitExit(result.exitCode, stderr || (error instanceof Error ? error.message : ''));
+      },
+    });
+  let top: string;
+  try {
+    top = (await make(cwd).raw(['rev-parse', '--show-toplevel'])).trim();
+  } catch (error) {
+    const message = gitMessage(error);
+    if (/dubious ownership/i.test(message)) {
+      throw notARepo('git refuses a repository owned by another user', `trust it: git config --global --add safe.directory ${cwd}`);
+    }
+    throw notARepo(message);
+  }
+  // Inside .git or a bare repository git prints nothing (or fails): neither has a work tree.
+  if (top === '') throw notARepo('no work tree (a bare repository or the .git directory)');
+  return new SimpleGitRepo(make(top), top);
+}
