@@ -48,6 +48,9 @@ export const ErrorCodes = {
   E_PROJECT_NOT_FOUND: ExitCode.Api,
   E_SCHEDULE_PARAMETERS: ExitCode.FlowLoad,
   E_PARTIAL: ExitCode.Partial,
+  // Per-flow outcomes like E_PARTIAL: the other flows go on, and the command exits 5.
+  E_REF_CHANGE: ExitCode.Partial,
+  E_DRIFT: ExitCode.Partial,
 } as const satisfies Record<string, ExitCode>;
 export type ErrorCode = keyof typeof ErrorCodes;
 

@@ -10,9 +10,14 @@ import {
   AUTH_INFO,
   CREATE_FLOW_FROM_COMPRESSED_STRING,
   CREATE_PROJECT,
+  DELETE_PROJECT,
   FIND_PROJECT,
   FLOWS_BY_IDS,
   LATEST_FLOW_VERSIONS,
+  PROJECTS_WITH_FLOWS,
+  REGISTERED_FLOWS,
+  SECRET_NAMES,
+  SET_FLOW_GROUP_DESCRIPTION,
   TENANTS,
   operationName,
 } from './operations.js';
@@ -28,7 +33,8 @@ import {
   retryDelayMs,
   shouldRetry,
 } from './retry.js';
-import type { FlowRow, FlowVersion, PrefectApi, PrefectApiOptions, Project, Tenant } from './types.js';
+import { assertSuccess, isRecord, list, str, toFlowRow, toProject, toStorageRef, toTaskSlugs, toTenant, unexpected } from './rows.js';
+import type { FlowRow, FlowVersion, PrefectApi, PrefectApiOptions, Tenant } from './types.js';
 
 /** The Prefect core version our payloads are built as, sent like the Python client does. */
 const CORE_VERSION = '1.4.1';
@@ -105,7 +111,14 @@ export function createPrefectApi(options: PrefectApiOptions): PrefectApi {
         const group = (row as { flow_group?: { settings?: unknown } | null }).flow_group;
         const settings = group?.settings;
         const key = isRecord(settings) && typeof settings.idempotency_key === 'string' ? settings.idempotency_key : '';
-        if (!result.has(flow.name)) result.set(flow.name, { ...flow, idempotencyKey: key === '' ? null : key });
+        if (!result.has(flow.name)) {
+          result.set(flow.name, {
+            ...flow,
+            idempotencyKey: key === '' ? null : key,
+            storage: toStorageRef(row.storage),
+            scheduleActive: row.is_schedule_active === true,
+          });
+        }
       }
       return result;
     },
@@ -141,6 +154,36 @@ export function createPrefectApi(options: PrefectApiOptions): PrefectApi {
       return result;
     },
 
+    async registeredFlows(projectId) {
+      const data = await send<{ flow: unknown }>(REGISTERED_FLOWS, { projectId }, true);
+      return list(data.flow, 'flow').map((row) => ({
+        ...toFlowRow(row),
+        storage: row.storage ?? null,
+        parameters: row.parameters ?? null,
+        taskSlugs: toTaskSlugs(row.tasks),
+      }));
+    },
+
+    async setFlowGroupDescription(flowGroupId, description) {
+      // Idempotent: setting the same text twice is harmless, so transport failures are retried.
+      const data = await send<{ set_flow_group_description: unknown }>(SET_FLOW_GROUP_DESCRIPTION, { input: { flow_group_id: flowGroupId, description } }, true);
+      assertSuccess(data.set_flow_group_description, 'set_flow_group_description');
+    },
+
+    async projectsWithFlows() {
+      const data = await send<{ project: unknown }>(PROJECTS_WITH_FLOWS, {}, true);
+      return list(data.project, 'project').map((row) => ({
+        ...toProject(row),
+        flows: list(row.flows ?? [], 'project.flows').map((flow) => ({ name: str(flow.name, 'flow.name'), storage: toStorageRef(flow.storage) })),
+      }));
+    },
+
+    async deleteProject(projectId) {
+      // Not retried on a lost answer: the retry would fail on a project that is already gone.
+      const data = await send<{ delete_project: unknown }>(DELETE_PROJECT, { input: { project_id: projectId } }, false);
+      assertSuccess(data.delete_project, 'delete_project');
+    },
+
     tenants,
 
     async tenantSlug(tenantId) {
@@ -148,6 +191,14 @@ export function createPrefectApi(options: PrefectApiOptions): PrefectApi {
       const wanted = tenantId ?? options.tenantId;
       const match = wanted === undefined ? all[0] : all.find((t) => t.id === wanted);
       return match?.slug ?? null;
+    },
+
+    async secretNames() {
+      const data = await send<{ secret_names: unknown }>(SECRET_NAMES, {}, true);
+      // Cloud answers null for a tenant that never had a secret.
+      const names: unknown = data.secret_names ?? [];
+      if (!Array.isArray(names) || names.some((name: unknown) => typeof name !== 'string')) throw unexpected('secret_names');
+      return names as string[];
     },
   };
   return api;
@@ -276,44 +327,4 @@ function userInfo(url: string): string[] {
   } catch {
     return [];
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-function unexpected(what: string): PrefectGitError {
-  return new PrefectGitError('E_API', `Unexpected response from the Prefect API: ${what} is missing or has the wrong type`, {
-    hint: 'Check that the API URL points at Prefect Server or Cloud 1.x',
-  });
-}
-
-function list(value: unknown, what: string): Record<string, unknown>[] {
-  if (!Array.isArray(value) || !value.every(isRecord)) throw unexpected(what);
-  return value;
-}
-
-function str(value: unknown, what: string): string {
-  if (typeof value !== 'string' || value === '') throw unexpected(what);
-  return value;
-}
-
-function toTenant(row: Record<string, unknown>): Tenant {
-  return { id: str(row.id, 'tenant.id'), slug: str(row.slug, 'tenant.slug') };
-}
-
-function toProject(row: Record<string, unknown>): Project {
-  const tenantId = typeof row.tenant_id === 'string' ? row.tenant_id : null;
-  return { id: str(row.id, 'project.id'), name: str(row.name, 'project.name'), tenantId };
-}
-
-function toFlowRow(row: Record<string, unknown>): FlowRow {
-  if (typeof row.version !== 'number') throw unexpected('flow.version');
-  return {
-    id: str(row.id, 'flow.id'),
-    name: str(row.name, 'flow.name'),
-    version: row.version,
-    flowGroupId: str(row.flow_group_id, 'flow.flow_group_id'),
-    archived: row.archived === true,
-  };
 }

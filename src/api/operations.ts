@@ -58,7 +58,8 @@ export const CREATE_PROJECT = /* GraphQL */ `
  * the distinct column to lead `order_by`. Like `prefect register`, "newest" is the highest
  * version, archived or not; `created` breaks ties. The flow group's `settings` carries the
  * idempotency key the server compares against (prefect1.md §8.3), which is how the plan knows
- * "unchanged" without sending the flow.
+ * "unchanged" without sending the flow. `storage` says which branch or tag the newest version's
+ * runs clone (the branch guard), `is_schedule_active` its schedule state (`--schedule keep`).
  */
 export const LATEST_FLOW_VERSIONS = /* GraphQL */ `
   query PrefectGitLatestFlowVersions($projectId: uuid!, $names: [String!]!) {
@@ -72,6 +73,8 @@ export const LATEST_FLOW_VERSIONS = /* GraphQL */ `
       version
       archived
       flow_group_id
+      is_schedule_active
+      storage
       flow_group {
         id
         settings
@@ -102,6 +105,83 @@ export const FLOWS_BY_IDS = /* GraphQL */ `
   }
 `;
 
+/**
+ * What `verify` compares with the code: the newest version of every flow name in a project, its
+ * storage (which ref runs clone), its parameters, and the slugs of its rows in the `task` table,
+ * which is what the server makes task runs from (prefect1.md §7.4), not `serialized_flow`.
+ */
+export const REGISTERED_FLOWS = /* GraphQL */ `
+  query PrefectGitRegisteredFlows($projectId: uuid!) {
+    flow(
+      where: { project_id: { _eq: $projectId } }
+      order_by: [{ name: asc }, { version: desc }, { created: desc }]
+      distinct_on: [name]
+    ) {
+      id
+      name
+      version
+      archived
+      flow_group_id
+      storage
+      parameters
+      tasks {
+        slug
+      }
+    }
+  }
+`;
+
+/**
+ * Provenance (ref, commit, link to the code) goes into the flow group's description: outside the
+ * serialized flow, so the idempotency key and the version stay as they are (graphql.md §4.8).
+ */
+export const SET_FLOW_GROUP_DESCRIPTION = /* GraphQL */ `
+  mutation PrefectGitSetFlowGroupDescription($input: set_flow_group_description_input!) {
+    set_flow_group_description(input: $input) {
+      success
+      error
+    }
+  }
+`;
+
+/**
+ * Every project with the storage of the newest version of each of its flows, in one request:
+ * `prune` matches names against the pattern and reads which refs the flows were registered from.
+ */
+export const PROJECTS_WITH_FLOWS = /* GraphQL */ `
+  query PrefectGitProjectsWithFlows {
+    project(order_by: [{ name: asc }]) {
+      id
+      name
+      tenant_id
+      flows(order_by: [{ name: asc }, { version: desc }, { created: desc }], distinct_on: [name]) {
+        name
+        storage
+      }
+    }
+  }
+`;
+
+/** `Client.delete_project`'s mutation (graphql.md §4.8); the server deletes the project's flows too. */
+export const DELETE_PROJECT = /* GraphQL */ `
+  mutation PrefectGitDeleteProject($input: delete_project_input!) {
+    delete_project(input: $input) {
+      success
+      error
+    }
+  }
+`;
+
+/**
+ * Cloud only: the names of the tenant's secrets, never their values (`Secret.exists()` in
+ * Prefect 1.4.1, graphql.md §5). Server has no secrets over GraphQL.
+ */
+export const SECRET_NAMES = /* GraphQL */ `
+  query PrefectGitSecretNames {
+    secret_names
+  }
+`;
+
 /** One entry per document: its name and whether it needs the Cloud extensions to validate. */
 export const OPERATIONS = {
   FIND_PROJECT: { document: FIND_PROJECT, cloudOnly: false },
@@ -111,6 +191,11 @@ export const OPERATIONS = {
   LATEST_FLOW_VERSIONS: { document: LATEST_FLOW_VERSIONS, cloudOnly: false },
   CREATE_FLOW_FROM_COMPRESSED_STRING: { document: CREATE_FLOW_FROM_COMPRESSED_STRING, cloudOnly: false },
   FLOWS_BY_IDS: { document: FLOWS_BY_IDS, cloudOnly: false },
+  REGISTERED_FLOWS: { document: REGISTERED_FLOWS, cloudOnly: false },
+  SET_FLOW_GROUP_DESCRIPTION: { document: SET_FLOW_GROUP_DESCRIPTION, cloudOnly: false },
+  PROJECTS_WITH_FLOWS: { document: PROJECTS_WITH_FLOWS, cloudOnly: false },
+  DELETE_PROJECT: { document: DELETE_PROJECT, cloudOnly: false },
+  SECRET_NAMES: { document: SECRET_NAMES, cloudOnly: true },
 } as const satisfies Record<string, { document: string; cloudOnly: boolean }>;
 
 /** The operation name of a document (the word after `query`/`mutation`). */

@@ -78,6 +78,41 @@ export interface FlowVersion {
    * that group; null when that registration was forced (sent no key) or none is stored.
    */
   idempotencyKey: string | null;
+  /** What this version's storage clones (for the branch guard); null when it has no storage. */
+  storage: StorageRef | null;
+  /** Whether this version's schedule is on (`--schedule keep` carries it over). */
+  scheduleActive: boolean;
+}
+
+/** The fields of a registered flow's storage that say which ref its runs clone. */
+export interface StorageRef {
+  /** Prefect's storage type (`Git`, `Docker`, ...), or null when absent. */
+  type: string | null;
+  branchName: string | null;
+  tag: string | null;
+  repoHost: string | null;
+  repo: string | null;
+}
+
+/** A registered flow as `verify` reads it: the newest version of a name in a project. */
+export interface RegisteredFlow {
+  id: string;
+  name: string;
+  version: number;
+  archived: boolean;
+  flowGroupId: string;
+  /** The stored storage object as the server keeps it (JSON), or null. */
+  storage: unknown;
+  /** The stored parameter objects (`name`, `slug`, `required`, `default`, ...), as JSON. */
+  parameters: unknown;
+  /** Slugs of the flow's rows in the `task` table: one task run is made per slug at run time. */
+  taskSlugs: string[];
+}
+
+/** A project with the refs its flows were registered from (for `prune`). */
+export interface ProjectWithFlows extends Project {
+  /** The newest version of each flow name in the project, with its storage's ref. */
+  flows: Array<{ name: string; storage: StorageRef | null }>;
 }
 
 /** A flow row read back after registration. */
@@ -117,8 +152,18 @@ export interface PrefectApi {
   createFlowFromCompressedString(input: CreateFlowInput): Promise<string>;
   /** Reads flows back by id, in ONE request; unknown ids are absent. */
   flowsByIds(ids: readonly string[]): Promise<Map<string, FlowRow>>;
+  /** The newest version of every flow name in the project, with storage, parameters and task slugs, in ONE request. */
+  registeredFlows(projectId: string): Promise<RegisteredFlow[]>;
+  /** Sets a flow group's description (outside the hashed payload). Throws E_API_GRAPHQL when refused. */
+  setFlowGroupDescription(flowGroupId: string, description: string): Promise<void>;
+  /** Every project visible to the caller with its flows' refs, in ONE request. */
+  projectsWithFlows(): Promise<ProjectWithFlows[]>;
+  /** Deletes a project (and, on the server, its flows). Throws E_API_GRAPHQL when refused. */
+  deleteProject(projectId: string): Promise<void>;
   /** All tenants visible to the caller. */
   tenants(): Promise<Tenant[]>;
   /** The slug of `tenantId` (default: the client's tenant, else the first tenant), or null. */
   tenantSlug(tenantId?: string): Promise<string | null>;
+  /** Cloud only: the names (never the values) of the tenant's secrets. Server answers a GraphQL error. */
+  secretNames(): Promise<string[]>;
 }

@@ -25,6 +25,9 @@ export interface LoadSettingsOptions {
   flags?: Settings | undefined;
 }
 
+/** Settings whose command-line spelling is not `--<key>` (so sources and errors name the real flag). */
+const FLAG_NAMES: Partial<Record<SettingKey, string>> = { labels: '--label', paths: 'the paths arguments' };
+
 interface Problem {
   where: string;
   message: string;
@@ -112,7 +115,7 @@ export async function loadSettings(options: LoadSettingsOptions): Promise<Loaded
   }
   for (const [key, value] of Object.entries(options.flags ?? {}) as Array<[SettingKey, unknown]>) {
     if (value === undefined) continue;
-    const flag = `--${key.replace(/_/g, '-')}`;
+    const flag = FLAG_NAMES[key] ?? `--${key.replace(/_/g, '-')}`;
     const checked = check(key, value, flag, problems);
     if (checked !== undefined) {
       values[key] = checked;

@@ -14,6 +14,14 @@ export interface PrefectConnection {
   uiEndpoint: string;
   /** Where the API key came from (env variable or file), never the key itself. */
   apiKeySource?: string | undefined;
+  /**
+   * Where each value came from, for `prefect-git config`: `setting` (prefect-git's own
+   * `backend`/`api` setting), a `PREFECT__*` variable, `config.toml <key>`, `backend.toml`,
+   * `auth.toml` or `default`.
+   */
+  sources: { backend: string; apiUrl: string; uiEndpoint: string; tenantId?: string | undefined };
+  /** Prefect's home folder (`~/.prefect` unless PREFECT__HOME_DIR). */
+  prefectHome: string;
 }
 
 export interface PrefectConfigOptions {
@@ -60,6 +68,18 @@ export function authTableName(apiUrl: string): string {
 
 const HOME_VAR = /^~(?=\/|$)/;
 
+/** The first candidate that has a value, with its source label. */
+function first(candidates: ReadonlyArray<readonly [value: string | undefined, source: string]>, fallback: readonly [string, string]): [string, string] {
+  for (const [value, source] of candidates) if (value !== undefined && value !== '') return [value, source];
+  return [fallback[0], fallback[1]];
+}
+
+/** `host:port` as Prefect composes it, labelled by where each half came from. */
+function hostPort(host: [string, string], port: [string, string]): [string, string] {
+  const source = host[1] === 'default' && port[1] === 'default' ? 'default' : `${host[1]} + ${port[1]}`;
+  return [`${host[0]}:${port[0]}`, source];
+}
+
 /**
  * Reads Prefect 1's own settings the way Prefect does: `~/.prefect/config.toml`, then
  * `backend.toml`, then `PREFECT__*` env variables, then `auth.toml` for the key and tenant;
@@ -71,26 +91,60 @@ export async function readPrefectConnection(options: PrefectConfigOptions): Prom
   const prefectHome = (env.PREFECT__HOME_DIR ?? path.join(home, '.prefect')).replace(HOME_VAR, home);
   const userConfig = await readToml((env.PREFECT__USER_CONFIG_PATH ?? path.join(prefectHome, 'config.toml')).replace(HOME_VAR, home));
   const backendFile = await readToml((env.PREFECT__BACKEND_CONFIG_PATH ?? path.join(prefectHome, 'backend.toml')).replace(HOME_VAR, home));
-  const backend = options.flags?.backend ?? env.PREFECT__BACKEND ?? get(backendFile, 'backend') ?? get(userConfig, 'backend') ?? 'cloud';
+  const [backend, backendSource] = first(
+    [
+      [options.flags?.backend, 'setting'],
+      [env.PREFECT__BACKEND, 'PREFECT__BACKEND'],
+      [get(backendFile, 'backend'), 'backend.toml'],
+      [get(userConfig, 'backend'), 'config.toml backend'],
+    ],
+    ['cloud', 'default'],
+  );
   if (backend !== 'server' && backend !== 'cloud') {
     throw new PrefectGitError('E_CONFIG', `unknown Prefect backend '${backend}'`, { hint: 'Use server or cloud (--backend, PREFECT__BACKEND).' });
   }
-  const serverEndpoint =
-    env.PREFECT__SERVER__ENDPOINT ??
-    get(userConfig, 'server.endpoint') ??
-    `${env.PREFECT__SERVER__HOST ?? get(userConfig, 'server.host') ?? 'http://localhost'}:${env.PREFECT__SERVER__PORT ?? get(userConfig, 'server.port') ?? '4200'}`;
-  const cloudEndpoint = env.PREFECT__CLOUD__ENDPOINT ?? get(userConfig, 'cloud.endpoint') ?? 'https://api.prefect.io';
+  const serverEndpoint = first(
+    [
+      [env.PREFECT__SERVER__ENDPOINT, 'PREFECT__SERVER__ENDPOINT'],
+      [get(userConfig, 'server.endpoint'), 'config.toml server.endpoint'],
+    ],
+    hostPort(
+      first([[env.PREFECT__SERVER__HOST, 'PREFECT__SERVER__HOST'], [get(userConfig, 'server.host'), 'config.toml server.host']], ['http://localhost', 'default']),
+      first([[env.PREFECT__SERVER__PORT, 'PREFECT__SERVER__PORT'], [get(userConfig, 'server.port'), 'config.toml server.port']], ['4200', 'default']),
+    ),
+  );
+  const cloudEndpoint = first(
+    [
+      [env.PREFECT__CLOUD__ENDPOINT, 'PREFECT__CLOUD__ENDPOINT'],
+      [get(userConfig, 'cloud.endpoint'), 'config.toml cloud.endpoint'],
+    ],
+    ['https://api.prefect.io', 'default'],
+  );
   // Prefect's `cloud.api` defaults to the chosen backend's endpoint and is what its client uses.
-  const apiUrl =
-    options.flags?.api ?? env.PREFECT__CLOUD__API ?? get(userConfig, 'cloud.api') ?? (backend === 'server' ? serverEndpoint : cloudEndpoint);
-  const uiEndpoint =
-    env.PREFECT__SERVER__UI__ENDPOINT ??
-    get(userConfig, 'server.ui.endpoint') ??
-    `${env.PREFECT__SERVER__UI__HOST ?? get(userConfig, 'server.ui.host') ?? 'http://localhost'}:${env.PREFECT__SERVER__UI__PORT ?? get(userConfig, 'server.ui.port') ?? '8080'}`;
+  const endpoint = backend === 'server' ? serverEndpoint : cloudEndpoint;
+  const [apiUrl, apiUrlSource] = first(
+    [
+      [options.flags?.api, 'setting'],
+      [env.PREFECT__CLOUD__API, 'PREFECT__CLOUD__API'],
+      [get(userConfig, 'cloud.api'), 'config.toml cloud.api'],
+    ],
+    [endpoint[0], `${backend} endpoint (${endpoint[1]})`],
+  );
+  const [uiEndpoint, uiEndpointSource] = first(
+    [
+      [env.PREFECT__SERVER__UI__ENDPOINT, 'PREFECT__SERVER__UI__ENDPOINT'],
+      [get(userConfig, 'server.ui.endpoint'), 'config.toml server.ui.endpoint'],
+    ],
+    hostPort(
+      first([[env.PREFECT__SERVER__UI__HOST, 'PREFECT__SERVER__UI__HOST'], [get(userConfig, 'server.ui.host'), 'config.toml server.ui.host']], ['http://localhost', 'default']),
+      first([[env.PREFECT__SERVER__UI__PORT, 'PREFECT__SERVER__UI__PORT'], [get(userConfig, 'server.ui.port'), 'config.toml server.ui.port']], ['8080', 'default']),
+    ),
+  );
 
   let apiKey: string | undefined;
   let apiKeySource: string | undefined;
   let tenantId = env.PREFECT__CLOUD__TENANT_ID || get(userConfig, 'cloud.tenant_id') || undefined;
+  let tenantSource = env.PREFECT__CLOUD__TENANT_ID ? 'PREFECT__CLOUD__TENANT_ID' : tenantId !== undefined ? 'config.toml cloud.tenant_id' : undefined;
   if (options.flags?.apiKeyFile) {
     apiKey = (await readFile(options.flags.apiKeyFile, 'utf8').catch(() => {
       throw new PrefectGitError('E_CONFIG', `cannot read the API key file ${options.flags?.apiKeyFile ?? ''}`, { hint: 'Pass a readable file to --api-key-file.' });
@@ -109,6 +163,10 @@ export async function readPrefectConnection(options: PrefectConfigOptions): Prom
     apiKey = authTable.api_key;
     apiKeySource = 'auth.toml';
   }
-  if (!tenantId && typeof authTable?.tenant_id === 'string' && authTable.tenant_id) tenantId = authTable.tenant_id;
-  return { backend, apiUrl, apiKey, tenantId, uiEndpoint, apiKeySource };
+  if (!tenantId && typeof authTable?.tenant_id === 'string' && authTable.tenant_id) {
+    tenantId = authTable.tenant_id;
+    tenantSource = 'auth.toml';
+  }
+  const sources = { backend: backendSource, apiUrl: apiUrlSource, uiEndpoint: uiEndpointSource, tenantId: tenantSource };
+  return { backend, apiUrl, apiKey, tenantId, uiEndpoint, apiKeySource, sources, prefectHome };
 }

@@ -20,7 +20,7 @@ export const SETTINGS = {
   python: { schema: z.string().min(1), doc: 'Python interpreter with Prefect 1.x for the python loader' },
   python_timeout: { schema: z.number().int().positive(), doc: 'seconds the python loader may take (default: 120)' },
   concurrency: { schema: z.number().int().min(1).max(64), doc: 'registrations in flight at once (default: 4)' },
-  backend: { schema: z.enum(['server', 'cloud']), doc: 'Prefect backend (default: from Prefect config, else server)' },
+  backend: { schema: z.enum(['server', 'cloud']), doc: 'Prefect backend (default: from Prefect config, else cloud, as in Prefect)' },
   api: { schema: z.url(), doc: 'Prefect API URL (default: from Prefect config)' },
   prefect_version: { schema: z.string().regex(/^\d+\.\d+\.\d+\S*$/), doc: 'the __version__ written into serialized flows (default: 1.4.1)' },
   image: { schema: z.string().min(1), doc: 'image for run configs that take one; placeholders {ref} {ref_slug} {tag} {branch} {sha}' },

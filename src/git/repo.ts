@@ -11,22 +11,12 @@ import type { SimpleGit } from 'simple-git';
 import { PrefectGitError } from '../errors.js';
 import { assertRefName } from './ref-name.js';
 import { redactUrlCredentials } from './remote.js';
+import { readBlobs } from './blobs.js';
+import type { RemoteRefs } from './ls-remote.js';
+import { parseLsRemote } from './ls-remote.js';
 
-/** A tag on a remote, from `git ls-remote`. */
-export interface RemoteTag {
-  name: string;
-  /** What the tag ref points at: the tag object for annotated tags, else the commit. */
-  object: string;
-  /** The commit after peeling (the `^{}` line for annotated tags). */
-  commit: string;
-  annotated: boolean;
-}
-
-/** Branches and tags of a remote: short name → commit / tag. */
-export interface RemoteRefs {
-  heads: ReadonlyMap<string, string>;
-  tags: ReadonlyMap<string, RemoteTag>;
-}
+export { parseLsRemote } from './ls-remote.js';
+export type { RemoteRefs, RemoteTag } from './ls-remote.js';
 
 /** One `git status --porcelain` entry: `xy` is the two-letter status (`??` untracked, `!!` ignored). */
 export interface StatusEntry {
@@ -65,6 +55,16 @@ export interface GitRepo {
   show(commit: string, path: string): Promise<Buffer | undefined>;
   /** True in a shallow clone. */
   isShallow(): Promise<boolean>;
+  /** Repo-relative paths of the files under `paths` (all if empty) in `commit`'s tree, sorted. */
+  listFiles(commit: string, paths: readonly string[]): Promise<string[]>;
+  /** The contents of many files at `commit` in one git process; absent files are left out. */
+  readFiles(commit: string, paths: readonly string[]): Promise<Map<string, Buffer>>;
+  /**
+   * Fetches branches and tags from `remote` in one `git fetch --no-tags` (depth 1 in a shallow
+   * clone), so the commits `lsRemote` reported can be read. Writes no local branch or tag.
+   * Throws E_REF_NAME / E_NO_REMOTE / E_GIT.
+   */
+  fetchRefs(remote: string, refs: ReadonlyArray<{ type: 'branch' | 'tag'; name: string }>): Promise<void>;
 }
 
 /** Options for {@link openRepo}. */
@@ -99,31 +99,6 @@ function refuseOption(value: string, what: string): void {
       hint: `git would read it as an option; use a ${what} that does not start with "-"`,
     });
   }
-}
-
-const REF_LINE = /^([0-9a-f]{40}(?:[0-9a-f]{24})?)\t(\S+)$/;
-
-/**
- * Parses `git ls-remote --heads --tags` output into branches and tags (annotated tags peeled
- * through their `^{}` line); other lines are ignored. Pure; exported for tests.
- */
-export function parseLsRemote(text: string): RemoteRefs {
-  const heads = new Map<string, string>();
-  const tags = new Map<string, RemoteTag>();
-  const peeled = new Map<string, string>();
-  for (const line of text.split('\n')) {
-    const m = REF_LINE.exec(line.trim());
-    if (!m) continue;
-    const [, sha = '', ref = ''] = m;
-    if (ref.startsWith('refs/heads/')) heads.set(ref.slice(11), sha);
-    else if (ref.startsWith('refs/tags/') && ref.endsWith('^{}')) peeled.set(ref.slice(10, -3), sha);
-    else if (ref.startsWith('refs/tags/')) tags.set(ref.slice(10), { name: ref.slice(10), object: sha, commit: sha, annotated: false });
-  }
-  for (const [name, commit] of peeled) {
-    const tag = tags.get(name);
-    if (tag) tags.set(name, { ...tag, commit, annotated: true });
-  }
-  return { heads, tags };
 }
 
 class SimpleGitRepo implements GitRepo {
@@ -204,12 +179,18 @@ class SimpleGitRepo implements GitRepo {
     return this.resolveCommit(`refs/tags/${name}`);
   }
 
+  /**
+   * Remote names and their URLs as configured (`remote.<name>.url`), before `url.*.insteadOf`
+   * rewriting: CI often rewrites URLs to inject credentials or mirrors, while the configured URL
+   * names the repository flow runs should clone.
+   */
   private remoteTable(): Promise<Map<string, string>> {
     return this.once('remotes', async () => {
       const table = new Map<string, string>();
-      for (const line of (await this.run(['remote', '-v'])).split('\n')) {
-        const m = /^(\S+)\t(.*) \(fetch\)$/.exec(line.trim());
-        if (m?.[1] !== undefined && m[2] !== undefined) table.set(m[1], m[2]);
+      const text = (await this.tryRaw(['config', '--get-regexp', '^remote\\..*\\.url$'])) ?? '';
+      for (const line of text.split('\n')) {
+        const m = /^remote\.(.+)\.url (.*)$/.exec(line.trim());
+        if (m?.[1] !== undefined && m[2] !== undefined && !table.has(m[1])) table.set(m[1], m[2]);
       }
       return table;
     });
@@ -293,6 +274,37 @@ class SimpleGitRepo implements GitRepo {
 
   isShallow(): Promise<boolean> {
     return this.once('shallow', async () => (await this.run(['rev-parse', '--is-shallow-repository'])).trim() === 'true');
+  }
+
+  async listFiles(commit: string, paths: readonly string[]): Promise<string[]> {
+    refuseOption(commit, 'revision');
+    const out = await this.run(['ls-tree', '-r', '-z', '--name-only', '--full-tree', commit, '--', ...paths]);
+    return out.split('\0').filter((file) => file !== '').sort();
+  }
+
+  readFiles(commit: string, paths: readonly string[]): Promise<Map<string, Buffer>> {
+    refuseOption(commit, 'revision');
+    return readBlobs(this.rootDir, paths.map((path) => ({ key: path, object: `${commit}:${path}` })));
+  }
+
+  async fetchRefs(remote: string, refs: ReadonlyArray<{ type: 'branch' | 'tag'; name: string }>): Promise<void> {
+    if (refs.length === 0) return;
+    await this.knownRemote(remote);
+    // Full ref names without a destination: nothing local is overwritten (tags included), only
+    // FETCH_HEAD and the object store (and remote-tracking branches, as any fetch does).
+    const specs = refs.map((ref) => {
+      assertRefName(ref.name, ref.type);
+      return `refs/${ref.type === 'branch' ? 'heads' : 'tags'}/${ref.name}`;
+    });
+    const depth = (await this.isShallow()) ? ['--depth=1'] : [];
+    try {
+      await this.git.raw(['fetch', '--quiet', '--no-tags', ...depth, '--', remote, ...specs]);
+    } catch (error) {
+      throw new PrefectGitError('E_GIT', `git fetch ${remote} failed: ${gitMessage(error)}`, {
+        hint: `check that remote "${remote}" is reachable and your credentials work: git fetch ${remote}`,
+        cause: error instanceof GitExit ? undefined : error,
+      });
+    }
   }
 }
 

@@ -16,8 +16,8 @@ export interface ApplyOptions {
   plan: RegistrationPlan;
   /** The flows the plan was made from (matched by name). */
   flows: readonly FlowToRegister[];
-  /** `--schedule/--no-schedule`: passed as `set_schedule_active`. */
-  setScheduleActive: boolean;
+  /** `set_schedule_active` for every flow, or per plan item (`--schedule keep`, schedule-mode.ts). */
+  setScheduleActive: boolean | ((item: PlanItem) => boolean);
   /** Send every flow without an idempotency key (default: the plan's `force`). */
   force?: boolean | undefined;
   /** Flows in flight at once; default 4. */
@@ -65,7 +65,9 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
     emit({ type: 'project-created', name: project.name, id: project.id });
   }
 
-  const toSend = plan.items.filter((item) => force || item.action !== 'unchanged');
+  const toSend = plan.items.filter((item) => item.action !== 'refused' && (force || item.action !== 'unchanged'));
+  const scheduleFor = (item: PlanItem): boolean =>
+    typeof options.setScheduleActive === 'function' ? options.setScheduleActive(item) : options.setScheduleActive;
   let stop: PrefectGitError | null = null;
   const sent = await runPool(toSend, options.concurrency ?? 4, async (item): Promise<Sent> => {
     // When the API is gone or refuses us, the remaining flows would only repeat the same failure
@@ -77,7 +79,7 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
       const flowId = await api.createFlowFromCompressedString({
         projectId: projectId,
         serializedFlow: compress(flow.serialized),
-        setScheduleActive: options.setScheduleActive,
+        setScheduleActive: scheduleFor(item),
         idempotencyKey: force ? undefined : flow.idempotencyKey,
       });
       emit({ type: 'flow-sent', name: item.name, flowPath: item.flowPath, flowId });
@@ -98,6 +100,9 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
     const base = { name: item.name, flowPath: item.flowPath };
     const s = sentByName.get(item.name);
     const latest = item.latest;
+    if (item.refusal !== undefined) {
+      return { ...base, status: 'failed', flowId: null, version: null, flowGroupId: null, url: null, error: { ...item.refusal } };
+    }
     if (s === undefined) {
       // Planned unchanged and not forced: nothing sent, the existing version stands.
       return { ...base, status: 'skipped', flowId: latest?.id ?? null, version: latest?.version ?? null, flowGroupId: latest?.flowGroupId ?? null, url: url(latest?.flowGroupId ?? null) };

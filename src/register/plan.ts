@@ -5,6 +5,7 @@
  */
 import type { FlowVersion, PrefectApi } from '../api/types.js';
 import { PrefectGitError } from '../errors.js';
+import { checkRefChange } from './ref-guard.js';
 import type { FlowToRegister, LatestVersion, PlanItem, RegistrationPlan } from './types.js';
 
 /** Inputs of `planRegistration`. */
@@ -16,6 +17,14 @@ export interface PlanOptions {
   flows: readonly FlowToRegister[];
   /** `--force`: every flow gets a new version, so nothing is planned as unchanged. */
   force: boolean;
+  /** The ref being registered; with it, the branch guard (ref-guard.ts) runs per flow. */
+  ref?: { type: 'branch' | 'tag'; name: string } | undefined;
+  /** `--allow-ref-change`: the guard warns instead of refusing. */
+  allowRefChange?: boolean | undefined;
+  /** The remote's default branch, for versions stored without branch or tag. */
+  defaultBranch?: string | undefined;
+  /** The project name as given, with its placeholders (for the guard's hint). */
+  projectTemplate?: string | undefined;
 }
 
 /**
@@ -53,7 +62,7 @@ export async function planRegistration(options: PlanOptions): Promise<Registrati
         : null;
 
   const latest = project === null ? new Map<string, FlowVersion>() : await api.latestFlowVersions(project.id, flows.map((f) => f.name));
-  const items = flows.map((flow) => planItem(flow, latest.get(flow.name), force, projectName));
+  const items = flows.map((flow) => guard(planItem(flow, latest.get(flow.name), force, projectName), options));
   return {
     project: { name: projectName, id: project?.id ?? null, willCreate: project === null, tenantId: project?.tenantId ?? tenant?.id ?? null },
     tenant,
@@ -67,7 +76,14 @@ function planItem(flow: FlowToRegister, found: FlowVersion | undefined, force: b
   if (found === undefined) {
     return { ...base, action: 'new', reason: `no flow named '${flow.name}' in project '${projectName}' yet` };
   }
-  const latest: LatestVersion = { id: found.id, version: found.version, flowGroupId: found.flowGroupId, archived: found.archived };
+  const latest: LatestVersion = {
+    id: found.id,
+    version: found.version,
+    flowGroupId: found.flowGroupId,
+    archived: found.archived,
+    scheduleActive: found.scheduleActive,
+    storage: found.storage,
+  };
   const v = `version ${found.version}`;
   const keyMatches = found.idempotencyKey !== null && found.idempotencyKey === flow.idempotencyKey;
   if (force) {
@@ -80,6 +96,22 @@ function planItem(flow: FlowToRegister, found: FlowVersion | undefined, force: b
   if (!keyMatches) return { ...base, action: 'changed', reason: `metadata differs from ${v}`, latest };
   if (found.archived) return { ...base, action: 'changed', reason: `metadata matches ${v}, but it is archived`, latest };
   return { ...base, action: 'unchanged', reason: `metadata matches ${v}`, latest };
+}
+
+/** The branch guard: a flow whose newest version another ref registered is refused (or warned about). */
+function guard(item: PlanItem, options: PlanOptions): PlanItem {
+  if (options.ref === undefined || item.latest === undefined) return item;
+  const change = checkRefChange({
+    flowName: item.name,
+    projectName: options.projectName,
+    projectTemplate: options.projectTemplate,
+    incoming: options.ref,
+    registered: item.latest.storage,
+    defaultBranch: options.defaultBranch,
+  });
+  if (change === null) return item;
+  if (options.allowRefChange === true) return { ...item, warning: `${change.message} (allowed by --allow-ref-change)` };
+  return { ...item, action: 'refused', reason: change.message, refusal: { code: 'E_REF_CHANGE', message: change.message, hint: change.hint } };
 }
 
 function assertUniqueNames(flows: readonly FlowToRegister[]): void {

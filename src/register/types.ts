@@ -3,6 +3,7 @@
  * has and what will change), and what apply reports. Plain data, so the CLI can render it as text
  * or JSON.
  */
+import type { StorageRef } from '../api/types.js';
 import type { ErrorCode } from '../errors.js';
 import type { PyObject } from '../prefect/py-value.js';
 
@@ -17,8 +18,8 @@ export interface FlowToRegister {
   idempotencyKey: string;
 }
 
-/** What registering a flow will do. */
-export type PlanAction = 'new' | 'changed' | 'unchanged';
+/** What registering a flow will do; `refused` flows are not sent (see `refusal`). */
+export type PlanAction = 'new' | 'changed' | 'unchanged' | 'refused';
 
 /** The newest registered version of a flow name. */
 export interface LatestVersion {
@@ -26,6 +27,10 @@ export interface LatestVersion {
   version: number;
   flowGroupId: string;
   archived: boolean;
+  /** Whether its schedule is on (what `--schedule keep` keeps). */
+  scheduleActive: boolean;
+  /** Which ref its runs clone (branch_name / tag of its storage). */
+  storage: StorageRef | null;
 }
 
 /** One flow in the plan. */
@@ -37,6 +42,10 @@ export interface PlanItem {
   /** One human sentence saying why. */
   reason: string;
   latest?: LatestVersion;
+  /** Why the flow is `refused` (the error its result carries). */
+  refusal?: { code: ErrorCode; message: string; hint: string };
+  /** Something the user should know although the flow goes ahead (e.g. a ref change allowed by flag). */
+  warning?: string;
 }
 
 /** The project the flows go to. */

@@ -240,7 +240,16 @@ describe('operations', () => {
       .reply(200, {
         data: {
           flow: [
-            { id: 'a2', name: 'a', version: 2, archived: false, flow_group_id: 'ga', flow_group: { id: 'ga', settings: { idempotency_key: 'ka' } } },
+            {
+              id: 'a2',
+              name: 'a',
+              version: 2,
+              archived: false,
+              flow_group_id: 'ga',
+              is_schedule_active: true,
+              storage: { type: 'Git', branch_name: 'main', tag: null, repo: 'acme/flows', repo_host: 'github.com', flow_path: 'a.py' },
+              flow_group: { id: 'ga', settings: { idempotency_key: 'ka' } },
+            },
             { id: 'b1', name: 'b', version: 1, archived: false, flow_group_id: 'gb', flow_group: { id: 'gb', settings: { idempotency_key: null } } },
           ],
         },
@@ -248,8 +257,17 @@ describe('operations', () => {
     const client = api();
     const versions = await client.latestFlowVersions(PROJECT_ID, ['a', 'b', 'c', 'a']);
     expect(variables).toEqual({ projectId: PROJECT_ID, names: ['a', 'b', 'c'] });
-    expect(versions.get('a')).toEqual({ id: 'a2', name: 'a', version: 2, archived: false, flowGroupId: 'ga', idempotencyKey: 'ka' });
-    expect(versions.get('b')?.idempotencyKey).toBeNull();
+    expect(versions.get('a')).toEqual({
+      id: 'a2',
+      name: 'a',
+      version: 2,
+      archived: false,
+      flowGroupId: 'ga',
+      idempotencyKey: 'ka',
+      scheduleActive: true,
+      storage: { type: 'Git', branchName: 'main', tag: null, repo: 'acme/flows', repoHost: 'github.com' },
+    });
+    expect(versions.get('b')).toMatchObject({ idempotencyKey: null, storage: null, scheduleActive: false });
     expect(versions.has('c')).toBe(false);
     expect(await client.latestFlowVersions(PROJECT_ID, [])).toEqual(new Map());
     expect(infos).toHaveLength(1);

@@ -42,6 +42,8 @@ export interface FakeServerOptions {
   retryAfter?: string;
   /** Reject some payloads with a resolver error (returns the message). */
   rejectFlow?: (flow: PyValue) => string | undefined;
+  /** Refuse `set_flow_group_description` / `delete_project` calls with a resolver error (returns the message). */
+  refuse?: (field: string, input: Record<string, unknown>) => string | undefined;
 }
 
 /** One logged request. */
@@ -164,7 +166,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
       authTenantId = state.tenants[0]!.id;
     }
 
-    const rootValue = createRootValue(state, { backend, authTenantId, rejectFlow: options.rejectFlow });
+    const rootValue = createRootValue(state, { backend, authTenantId, rejectFlow: options.rejectFlow, refuse: options.refuse });
     const result = await execute({ schema, document, rootValue, variableValues: variables, operationName: entry.operationName ?? undefined });
     const errorsOut = result.errors?.map((e: GraphQLError) => ({
       message: e.message,

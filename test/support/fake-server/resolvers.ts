@@ -17,6 +17,8 @@ export interface RequestContext {
   authTenantId: string | null;
   /** Extra per-payload rejection installed by a test (message → GraphQL error). */
   rejectFlow: ((flow: PyValue) => string | undefined) | undefined;
+  /** Refuses other mutations by root field name (message → GraphQL error), for failure tests. */
+  refuse?: ((field: string, input: Record<string, unknown>) => string | undefined) | undefined;
 }
 
 /** Root fields the fake implements; a request for any other root field is reported as a test failure. */
@@ -26,8 +28,11 @@ export const IMPLEMENTED_ROOT_FIELDS = new Set([
   'flow',
   'flow_by_pk',
   'auth_info',
+  'secret_names',
   'create_project',
   'create_flow_from_compressed_string',
+  'set_flow_group_description',
+  'delete_project',
   '__typename',
 ]);
 
@@ -74,6 +79,7 @@ export function createRootValue(state: FakeState, ctx: RequestContext): Record<s
   const tenantView = (t: TenantRow): object => ({ ...t });
   const projectView = (p: ProjectRow): object => ({
     ...p,
+    flows: (args: SelectArgs) => select(flowDef, state.flows.filter((f) => f.project_id === p.id), args).map(flowView),
     tenant: () => {
       const t = state.tenants.find((x) => x.id === p.tenant_id);
       return t === undefined ? null : tenantView(t);
@@ -90,8 +96,17 @@ export function createRootValue(state: FakeState, ctx: RequestContext): Record<s
     default_parameters: jsonb(g.default_parameters),
     labels: jsonb(g.labels),
   });
+  const taskDef: TableDef = { name: 'task', columns: cols('slug', 'name'), relations: {} };
+  // The `task` table holds one row per registered task (prefect1.md §8.3 step 7).
+  const taskRows = (f: FlowRecord): Array<{ slug: string; name: string | null }> => {
+    const tasks = (plain(f.serialized_flow) as { tasks?: unknown } | null)?.tasks;
+    return (Array.isArray(tasks) ? tasks : []).flatMap((t: { slug?: unknown; name?: unknown }) =>
+      typeof t.slug === 'string' ? [{ slug: t.slug, name: typeof t.name === 'string' ? t.name : null }] : [],
+    );
+  };
   const flowView = (f: FlowRecord): object => ({
     ...f,
+    tasks: (args: SelectArgs) => select(taskDef, taskRows(f), args),
     serialized_flow: jsonb(plain(f.serialized_flow)),
     storage: jsonb(plain(f.storage)),
     run_config: jsonb(plain(f.run_config)),
@@ -115,6 +130,8 @@ export function createRootValue(state: FakeState, ctx: RequestContext): Record<s
       return f === undefined ? null : flowView(f);
     },
     auth_info: () => ({ tenant_id: ctx.authTenantId, user_id: null, role_id: null, permissions: [], license: null }),
+    // Cloud only (the Server schema has no such field, so validation refuses it there first).
+    secret_names: () => [...state.secrets],
 
     create_project: ({ input }: { input: { tenant_id: string; name: string; description?: string | null } }) => {
       if (!state.tenants.some((t) => t.id === input.tenant_id)) throw new Error('Foreign key violation.');
@@ -122,6 +139,27 @@ export function createRootValue(state: FakeState, ctx: RequestContext): Record<s
       const row: ProjectRow = { id: randomUUID(), tenant_id: input.tenant_id, name: input.name, description: input.description ?? null, created: timestamp(state) };
       state.projects.push(row);
       return { id: row.id };
+    },
+
+    // Prefect Server answers `success: false` when no row was changed (api/flow_groups.py, api/projects.py).
+    set_flow_group_description: ({ input }: { input: { flow_group_id: string; description?: string | null } }) => {
+      const refused = ctx.refuse?.('set_flow_group_description', input);
+      if (refused !== undefined) throw new Error(refused);
+      const group = visible(state.flowGroups).find((g) => g.id === input.flow_group_id);
+      if (group === undefined) return { success: false, error: null };
+      group.description = input.description ?? null;
+      return { success: true, error: null };
+    },
+
+    delete_project: ({ input }: { input: { project_id: string } }) => {
+      const refused = ctx.refuse?.('delete_project', input);
+      if (refused !== undefined) throw new Error(refused);
+      const project = visible(state.projects).find((p) => p.id === input.project_id);
+      if (project === undefined) return { success: false, error: null };
+      // Flows go with their project (ON DELETE CASCADE).
+      state.projects.splice(state.projects.indexOf(project), 1);
+      for (let i = state.flows.length - 1; i >= 0; i--) if (state.flows[i]!.project_id === project.id) state.flows.splice(i, 1);
+      return { success: true, error: null };
     },
 
     create_flow_from_compressed_string: ({ input }: { input: CreateFlowInput }) => {

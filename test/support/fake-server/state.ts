@@ -59,6 +59,8 @@ export interface FakeState {
   projects: ProjectRow[];
   flowGroups: FlowGroupRow[];
   flows: FlowRecord[];
+  /** Cloud: names of the tenant's secrets (values are never read by prefect-git). */
+  secrets: string[];
   /** Server-side log lines (e.g. the swallowed schedule error of prefect1.md §8.3 step 10). */
   logs: string[];
   /** Monotonic clock, so `created` orders rows even within one millisecond. */
@@ -67,7 +69,7 @@ export interface FakeState {
 
 /** A fresh state with one tenant, as `prefect server create-tenant` leaves it. */
 export function createState(tenantSlug = 'default'): FakeState {
-  const state: FakeState = { tenants: [], projects: [], flowGroups: [], flows: [], logs: [], clock: Date.UTC(2024, 0, 1) };
+  const state: FakeState = { tenants: [], projects: [], flowGroups: [], flows: [], secrets: [], logs: [], clock: Date.UTC(2024, 0, 1) };
   state.tenants.push({ id: randomUUID(), name: tenantSlug, slug: tenantSlug, created: timestamp(state) });
   return state;
 }

@@ -1,0 +1,86 @@
+import type { Command } from 'commander';
+import { loadFlows } from '../../flows/load-flows.js';
+import type { FlowLoadError, LoadedFlow } from '../../flows/types.js';
+import { idempotencyKey } from '../../prefect/payload.js';
+import { ExitCode } from '../../errors.js';
+import type { CommandContext } from '../program.js';
+import { examples } from '../help.js';
+import { addStorageOptions } from '../options.js';
+import type { StorageFlags } from '../workspace.js';
+import { flagsToSettings, openWorkspace, readFlowFiles, repoFileReader, warnUncommitted } from '../workspace.js';
+import { flowErrorJson, renderFlowErrors } from '../render-errors.js';
+
+interface InspectOptions extends StorageFlags {
+  name?: string[];
+  loader?: 'auto' | 'static' | 'python' | 'both';
+}
+
+function taskCount(flow: LoadedFlow): number {
+  const tasks = flow.serialized.tasks;
+  return Array.isArray(tasks) ? tasks.length : 0;
+}
+
+/** `prefect-git inspect`: read and serialize flows, no network. */
+export function addInspectCommand(program: Command, ctx: CommandContext): void {
+  const command = program
+    .command('inspect')
+    .description('Read the flows and show exactly what would be registered (no network)')
+    .argument('[paths...]', 'files or folders with flows (default: config `paths`, else .)');
+  addStorageOptions(command)
+    .addHelpText(
+      'after',
+      examples([
+        ['prefect-git inspect', 'every flow below the current folder'],
+        ['prefect-git inspect my_flows/hello_flow.py --json', 'one file, serialized flows as JSON'],
+        ['prefect-git inspect --name hello-flow --label k8s', 'one flow, with an extra run-config label'],
+      ]),
+    )
+    .action(async (paths: string[], options: InspectOptions, cmd: Command) => {
+      const { output, cwd } = ctx.begin(cmd);
+      const settingsFlags = flagsToSettings({ ...options, paths }, options.loader ? { loader: options.loader } : {});
+      const workspace = await openWorkspace({ cwd, env: ctx.io.env, flags: options, settingsFlags });
+      const files = await readFlowFiles(workspace, { worktree: options.worktree });
+      await warnUncommitted(output, workspace, files, options.worktree);
+      output.debug(`reading ${files.length} file(s) at ${workspace.resolution.ref.type} ${workspace.resolution.ref.name}`);
+      const values = workspace.settings.values;
+      const result = await loadFlows({
+        files,
+        storageFor: workspace.storageFor,
+        labels: values.labels,
+        prefectVersion: values.prefect_version,
+        readRepoFile: repoFileReader(workspace, { worktree: options.worktree }),
+        names: options.name,
+      });
+      const flows = result.flows.map((flow) => ({ flow, key: idempotencyKey(flow.serialized) }));
+      if (result.errors.length > 0) ctx.state.exitCode = ExitCode.FlowLoad;
+      if (output.json) {
+        output.writeJson({
+          ref: workspace.resolution.ref,
+          storage: workspace.storageSummary,
+          flows: flows.map(({ flow, key }) => ({
+            name: flow.name,
+            file: flow.flowPath,
+            flow_path: flow.flowPath,
+            loader: flow.loader,
+            serialized_flow: flow.serialized,
+            idempotency_key: key,
+          })),
+          errors: result.errors.map(flowErrorJson),
+        });
+      }
+      const ref = workspace.resolution.ref;
+      output.info(`${ref.type} ${output.colors.bold(ref.name)} (${ref.source}), ${files.length} file(s)`);
+      for (const { flow, key } of flows) {
+        output.info(
+          `  ${output.colors.green('✓')} ${flow.name.padEnd(24)} ${flow.flowPath}${flow.line ? `:${flow.line}` : ''}  ${taskCount(flow)} tasks  key ${key.slice(0, 12)}  ${output.colors.dim(flow.loader)}`,
+        );
+      }
+      renderFlowErrors(output, result.errors);
+      output.info(summaryLine(flows.length, result.errors));
+    });
+}
+
+function summaryLine(loaded: number, errors: FlowLoadError[]): string {
+  const refused = errors.length;
+  return `${loaded} flow${loaded === 1 ? '' : 's'} read${refused > 0 ? `, ${refused} error${refused === 1 ? '' : 's'}` : ''}`;
+}

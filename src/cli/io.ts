@@ -1,0 +1,22 @@
+/** Everything the CLI takes from the process, passed in so tests can run it in-process. */
+export interface CliIO {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: Record<string, string | undefined>;
+  cwd: string;
+  /** Whether stderr is a terminal (colours, live progress). */
+  stderrIsTTY: boolean;
+  /** User home, for ~/.prefect; defaults to the env's HOME. */
+  home?: string | undefined;
+}
+
+/** The real process as a CliIO; only cli/ may touch `process`. */
+export function processIO(): CliIO {
+  return {
+    stdout: (text) => void process.stdout.write(text),
+    stderr: (text) => void process.stderr.write(text),
+    env: process.env,
+    cwd: process.cwd(),
+    stderrIsTTY: Boolean(process.stderr.isTTY),
+  };
+}

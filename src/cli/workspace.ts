@@ -1,0 +1,155 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Settings } from '../config/schema.js';
+import type { LoadedSettings } from '../config/load-settings.js';
+import { loadSettings } from '../config/load-settings.js';
+import { PrefectGitError } from '../errors.js';
+import { discoverFlowFiles, selectFlowFilesInTree } from '../flows/discover.js';
+import type { FlowFile } from '../flows/types.js';
+import type { Output } from './output.js';
+import type { GitRepo } from '../git/repo.js';
+import { openRepo } from '../git/repo.js';
+import { resolveRef } from '../git/ref.js';
+import { parseRemoteUrl } from '../git/remote.js';
+import type { RefResolution, RemoteInfo } from '../git/types.js';
+import { buildGitStorage } from '../storage/git-storage.js';
+import type { GitStorage } from '../storage/types.js';
+
+/** The flags every flow command shares (commander's camelCase names). */
+export interface StorageFlags {
+  tag?: string;
+  branch?: string;
+  remote?: string;
+  repoHost?: string;
+  repo?: string;
+  tokenSecret?: string;
+  tokenUsername?: string;
+  useSsh?: boolean;
+  label?: string[];
+  prefectVersion?: string;
+  worktree?: boolean;
+}
+
+/** Everything a flow command knows once the repository, settings and ref are read. */
+export interface Workspace {
+  repo: GitRepo;
+  repoRoot: string;
+  cwd: string;
+  settings: LoadedSettings;
+  resolution: RefResolution;
+  remote: RemoteInfo | undefined;
+  /** The storage descriptor of a flow, built the same way for every loader. */
+  storageFor: (flow: { name: string; flowPath: string }) => GitStorage;
+  /** The storage fields shared by every flow (for JSON output). */
+  storageSummary: Record<string, unknown>;
+}
+
+/** Turns commander's flags into settings keys (flags win over env and config file). */
+export function flagsToSettings(flags: StorageFlags & { paths?: string[] }, extra: Settings = {}): Settings {
+  const settings: Settings = { ...extra };
+  if (flags.remote !== undefined) settings.remote = flags.remote;
+  if (flags.repoHost !== undefined) settings.repo_host = flags.repoHost;
+  if (flags.repo !== undefined) settings.repo = flags.repo;
+  if (flags.tokenSecret !== undefined) settings.token_secret = flags.tokenSecret;
+  if (flags.tokenUsername !== undefined) settings.token_username = flags.tokenUsername;
+  if (flags.useSsh !== undefined) settings.use_ssh = flags.useSsh;
+  if (flags.label !== undefined && flags.label.length > 0) settings.labels = flags.label;
+  if (flags.prefectVersion !== undefined) settings.prefect_version = flags.prefectVersion;
+  if (flags.paths !== undefined && flags.paths.length > 0) settings.paths = flags.paths;
+  return settings;
+}
+
+/**
+ * Opens the repository, reads settings, resolves the ref and the remote: the shared first half
+ * of `inspect` and `register`.
+ */
+export async function openWorkspace(options: {
+  cwd: string;
+  env: Record<string, string | undefined>;
+  flags: StorageFlags;
+  settingsFlags: Settings;
+}): Promise<Workspace> {
+  const repo = await openRepo(options.cwd);
+  const repoRoot = repo.root();
+  const settings = await loadSettings({ cwd: options.cwd, stopAt: repoRoot, env: options.env, flags: options.settingsFlags });
+  const values = settings.values;
+  const remoteName = values.remote ?? 'origin';
+  const resolution = await resolveRef({
+    repo,
+    env: options.env,
+    remote: remoteName,
+    ...(options.flags.tag !== undefined ? { tag: options.flags.tag } : {}),
+    ...(options.flags.branch !== undefined ? { branch: options.flags.branch } : {}),
+  });
+  let remote: RemoteInfo | undefined;
+  if (values.repo_host === undefined || values.repo === undefined) {
+    const url = await repo.remoteUrl(remoteName);
+    if (url === undefined) {
+      throw new PrefectGitError('E_NO_REMOTE', `no remote '${remoteName}' to take the repository address from`, {
+        hint: 'Add the remote flow runs clone from (git remote add origin URL), or pass --repo-host and --repo.',
+      });
+    }
+    remote = parseRemoteUrl(url);
+  }
+  const base = {
+    ...(remote ? { remote } : {}),
+    ...(values.repo_host !== undefined ? { repoHost: values.repo_host } : {}),
+    ...(values.repo !== undefined ? { repo: values.repo } : {}),
+    ref: { type: resolution.ref.type, name: resolution.ref.name },
+    tokenSecret: values.token_secret ?? null,
+    tokenUsername: values.token_username ?? null,
+    useSsh: values.use_ssh ?? false,
+    prefectVersion: values.prefect_version ?? '1.4.1',
+  };
+  const storageFor = (flow: { name: string; flowPath: string }): GitStorage =>
+    buildGitStorage({ ...base, flowPath: flow.flowPath, flowName: flow.name });
+  const sample = storageFor({ name: '<flow>', flowPath: '<flow_path>' });
+  const { flows: _flows, flow_path: _path, flow_name: _name, ...storageSummary } = sample;
+  return { repo, repoRoot, cwd: options.cwd, settings, resolution, remote, storageFor, storageSummary };
+}
+
+/**
+ * The `.py` files under the given paths (or the configured ones), with their bytes: by default
+ * as committed at the ref's commit (what flow runs clone), with `worktree` from the working tree.
+ * Returns the files and the flow files whose working-tree state differs from that commit.
+ */
+export async function readFlowFiles(workspace: Workspace, options: { worktree?: boolean | undefined } = {}): Promise<FlowFile[]> {
+  const paths = workspace.settings.values.paths;
+  if (options.worktree) {
+    const files = await discoverFlowFiles({ repoRoot: workspace.repoRoot, cwd: workspace.cwd, paths });
+    return Promise.all(files.map(async (file) => ({ path: file, content: await readFile(path.join(workspace.repoRoot, file)) })));
+  }
+  const { commit, name } = workspace.resolution.ref;
+  const treeFiles = await workspace.repo.listFiles(commit, []);
+  const files = selectFlowFilesInTree({ treeFiles, repoRoot: workspace.repoRoot, cwd: workspace.cwd, paths, commitLabel: `${name} (${commit.slice(0, 7)})` });
+  const contents = await workspace.repo.readFiles(commit, files);
+  return files.flatMap((file) => {
+    const content = contents.get(file);
+    return content === undefined ? [] : [{ path: file, content }];
+  });
+}
+
+/** Flow files whose working-tree copy differs from what is read (named, never read). */
+export async function uncommittedFlowFiles(workspace: Workspace, files: readonly string[]): Promise<string[]> {
+  if (files.length === 0) return [];
+  const status = await workspace.repo.statusPorcelain(files);
+  return status.map((entry) => entry.path).filter((file) => files.includes(file));
+}
+
+/**
+ * Reads other files of the repository for the static loader's imports, from the same source as
+ * the flow files (the ref's commit, or the working tree). Missing files give undefined.
+ */
+export function repoFileReader(workspace: Workspace, options: { worktree?: boolean | undefined } = {}): (file: string) => Promise<Buffer | undefined> {
+  if (options.worktree) return (file) => readFile(path.join(workspace.repoRoot, file)).catch(() => undefined);
+  const commit = workspace.resolution.ref.commit;
+  return async (file) => (await workspace.repo.readFiles(commit, [file])).get(file);
+}
+
+/** Names flow files with uncommitted changes: they are not what is read (nor what runs clone). */
+export async function warnUncommitted(output: Output, workspace: Workspace, files: readonly FlowFile[], worktree: boolean | undefined): Promise<void> {
+  const dirty = await uncommittedFlowFiles(workspace, files.map((file) => file.path));
+  if (dirty.length === 0) return;
+  const what = worktree ? 'read from the working tree, but flow runs clone the commit' : `not read: ${workspace.resolution.ref.name} is read as committed`;
+  output.warn(`uncommitted changes in ${dirty.join(', ')} (${what})`);
+}

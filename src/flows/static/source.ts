@@ -1,0 +1,110 @@
+/**
+ * Bytes → text the way CPython reads a script: UTF-8 unless a coding cookie says otherwise,
+ * a leading BOM dropped, universal newlines. Anything Python would reject is a parse error.
+ */
+import { isAscii } from './py-repr.js';
+import { fileError } from './refusal.js';
+import type { FlowLoadError } from '../types.js';
+
+const PARSE_HINT = 'fix the syntax error; Python cannot import this file either';
+const COOKIE = /^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)/;
+
+/** Decoded source, or the error Python would raise on it. */
+export type DecodeResult = { ok: true; text: string } | { ok: false; error: FlowLoadError };
+
+/** Decodes a flow file's bytes. Never throws. */
+export function decodeSource(path: string, bytes: Uint8Array): DecodeResult {
+  let body = bytes;
+  if (body.length >= 3 && body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf) body = body.subarray(3);
+  const bad = firstInvalidUtf8(body);
+  if (bad >= 0) {
+    const { line, column } = bytePosition(body, bad);
+    return fail(path, line, column, `invalid UTF-8 byte 0x${(body[bad] ?? 0).toString(16).padStart(2, '0')}; Python reads source files as UTF-8`);
+  }
+  let text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+  const nul = text.indexOf('\0');
+  if (nul >= 0) {
+    const { line, column } = charPosition(text, nul);
+    return fail(path, line, column, 'source code cannot contain null bytes');
+  }
+  const cookie = codingCookie(text);
+  // Another ASCII-compatible encoding reads pure ASCII the same; otherwise the text would differ.
+  if (cookie !== undefined && !/^utf[-_]?8(?:[-_].*)?$/i.test(cookie) && !isAscii(text)) {
+    return {
+      ok: false,
+      error: fileError('E_UNSUPPORTED', path, 1, 1, `the file declares the encoding "${cookie}"; the static loader reads UTF-8 only`,
+        'save the file as UTF-8, or register it with `--loader python`', `coding: ${cookie}`),
+    };
+  }
+  // Python's tokenizer translates \r\n and lone \r to \n before anything else.
+  if (text.includes('\r')) text = text.replace(/\r\n?/g, '\n');
+  return { ok: true, text };
+}
+
+function fail(path: string, line: number, column: number, message: string): DecodeResult {
+  return { ok: false, error: fileError('E_PARSE', path, line, column, message, PARSE_HINT) };
+}
+
+function codingCookie(text: string): string | undefined {
+  const lines = text.split('\n', 2);
+  for (const line of lines) {
+    const match = COOKIE.exec(line);
+    if (match) return match[1];
+    // The cookie counts on line 2 only when line 1 is blank or a comment.
+    if (!/^[ \t\f]*(?:#.*)?\r?$/.test(line)) break;
+  }
+  return undefined;
+}
+
+/** Offset of the first byte that breaks UTF-8 (overlongs and surrogates included), or -1. */
+export function firstInvalidUtf8(b: Uint8Array): number {
+  let i = 0;
+  const n = b.length;
+  while (i < n) {
+    const c = b[i] ?? 0;
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    let need: number;
+    let min: number;
+    if (c >= 0xc2 && c <= 0xdf) {
+      need = 1;
+      min = 0x80;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      need = 2;
+      min = 0x800;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      need = 3;
+      min = 0x10000;
+    } else return i;
+    if (i + need >= n) return i;
+    let cp = c & (need === 1 ? 0x1f : need === 2 ? 0x0f : 0x07);
+    for (let k = 1; k <= need; k++) {
+      const cc = b[i + k];
+      if (cc === undefined || (cc & 0xc0) !== 0x80) return i;
+      cp = (cp << 6) | (cc & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
+    i += need + 1;
+  }
+  return -1;
+}
+
+function bytePosition(b: Uint8Array, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset; i++) {
+    if (b[i] === 0x0a) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+function charPosition(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  const lineStart = before.lastIndexOf('\n') + 1;
+  return { line: before.split('\n').length, column: offset - lineStart + 1 };
+}

@@ -1,0 +1,47 @@
+/**
+ * Reads many blobs with one `git cat-file --batch` process: reading a thousand flow files at a
+ * commit with one `git show` each would spend seconds on process start-up alone. Used only by
+ * repo.ts, the git room's door.
+ */
+import { spawn } from 'node:child_process';
+import { PrefectGitError } from '../errors.js';
+
+/** Parses `cat-file --batch` output: `<sha> <type> <size>\n<bytes>\n` or `<name> missing\n`. */
+function parseBatch(output: Buffer, keys: readonly string[]): Map<string, Buffer> {
+  const result = new Map<string, Buffer>();
+  let offset = 0;
+  for (const key of keys) {
+    const newline = output.indexOf(0x0a, offset);
+    if (newline < 0) break;
+    const header = output.subarray(offset, newline).toString('utf8');
+    offset = newline + 1;
+    const match = /^[0-9a-f]+ (\w+) (\d+)$/.exec(header);
+    if (!match) continue; // "<object> missing" (or ambiguous): the file is not in that commit
+    const size = Number(match[2]);
+    if (match[1] === 'blob') result.set(key, output.subarray(offset, offset + size));
+    offset += size + 1;
+  }
+  return result;
+}
+
+/** Contents of `objects` (`<commit>:<path>`), keyed by `key`; missing objects are left out. */
+export function readBlobs(cwd: string, objects: ReadonlyArray<{ key: string; object: string }>): Promise<Map<string, Buffer>> {
+  if (objects.length === 0) return Promise.resolve(new Map<string, Buffer>());
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', ['cat-file', '--batch'], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    const chunks: Buffer[] = [];
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.on('error', (error) => reject(new PrefectGitError('E_GIT', `cannot run git cat-file: ${error.message}`, { hint: 'Is git installed and on PATH?' })));
+    child.on('close', (code) => {
+      if (code !== 0) {
+        reject(new PrefectGitError('E_GIT', `git cat-file failed: ${stderr.split('\n')[0] ?? ''}`, { hint: `run git cat-file in ${cwd} to see the whole error` }));
+        return;
+      }
+      resolve(parseBatch(Buffer.concat(chunks), objects.map((o) => o.key)));
+    });
+    // Paths with a newline cannot be asked for in batch mode; they are reported as missing.
+    child.stdin.end(objects.map((o) => (o.object.includes('\n') ? 'missing-path-with-newline' : o.object)).join('\n') + '\n');
+  });
+}

@@ -1,0 +1,101 @@
+/**
+ * Provenance: after registering, the flow group's description says which ref and commit the
+ * version came from, with a link to the flow file. It is set with `set_flow_group_description`,
+ * outside the serialized flow, so the idempotency key (and "unchanged" on the next run) is not
+ * affected. Only flows that got a new version are touched; a failure is a warning.
+ */
+import type { PrefectApi } from '../api/types.js';
+import type { FlowResult } from './types.js';
+
+/** What a link to the code needs. */
+export interface CodeLocation {
+  /** Git storage `repo_host` (may carry `:port`). */
+  repoHost: string;
+  /** Git storage `repo`, e.g. `acme/flows` or `group/sub/flows`. */
+  repo: string;
+  /** Branch or tag name. */
+  ref: { type: 'branch' | 'tag'; name: string };
+  /** Repo-relative POSIX path. */
+  flowPath: string;
+}
+
+const encodePath = (path: string): string => path.split('/').map(encodeURIComponent).join('/');
+
+/**
+ * A browser link to the flow file at the ref, or null for hosts whose URL layout is not known.
+ * GitHub (and GitHub Enterprise) use `/blob/<ref>/<path>`, GitLab `/-/blob/<ref>/<path>`, Gitea,
+ * Forgejo and Codeberg `/src/branch|tag/<ref>/<path>`, Bitbucket Cloud `/src/<ref>/<path>`.
+ * Self-hosted instances are recognised by the product's name in the host name. Pure.
+ */
+export function codeUrl(location: CodeLocation): string | null {
+  const host = location.repoHost.toLowerCase();
+  const name = host.split(':')[0] ?? host;
+  const base = `https://${host}/${location.repo.split('/').map(encodeURIComponent).join('/')}`;
+  const ref = encodePath(location.ref.name);
+  const path = encodePath(location.flowPath);
+  if (name === 'bitbucket.org') return `${base}/src/${ref}/${path}`;
+  if (name === 'github.com' || /(^|[.-])github([.-]|$)/.test(name)) return `${base}/blob/${ref}/${path}`;
+  if (name === 'gitlab.com' || /(^|[.-])gitlab([.-]|$)/.test(name)) return `${base}/-/blob/${ref}/${path}`;
+  if (name === 'codeberg.org' || /(^|[.-])(gitea|forgejo)([.-]|$)/.test(name)) return `${base}/src/${location.ref.type}/${ref}/${path}`;
+  return null;
+}
+
+/** The description text of one registered flow. Pure. */
+export function provenanceDescription(input: { ref: { type: 'branch' | 'tag'; name: string }; commit: string; flowPath: string; url: string | null }): string {
+  const lines = [
+    `Registered by prefect-git from ${input.ref.type} ${input.ref.name} at commit ${input.commit}.`,
+    input.ref.type === 'branch' ? `Flow runs clone the head of ${input.ref.name}, which may have moved on since.` : `Flow runs clone tag ${input.ref.name}.`,
+    `Flow file: ${input.flowPath}`,
+  ];
+  if (input.url !== null) lines.push(`Code: ${input.url}`);
+  return lines.join('\n');
+}
+
+/** Input of {@link recordProvenance}. */
+export interface RecordProvenanceOptions {
+  api: PrefectApi;
+  results: readonly FlowResult[];
+  ref: { type: 'branch' | 'tag'; name: string; commit: string };
+  /** `repo_host` and `repo` of the registered storage; null when they are not known. */
+  repository: { repoHost: string; repo: string } | null;
+  onWarning: (message: string) => void;
+  /** Descriptions set at once; default 4. */
+  concurrency?: number | undefined;
+}
+
+/** What was recorded for one flow. */
+export interface ProvenanceRecord {
+  name: string;
+  url: string | null;
+  recorded: boolean;
+}
+
+/**
+ * Sets the description of every flow group that got a new version (`status: registered`).
+ * @returns one record per such flow; failures are reported through `onWarning`, never thrown.
+ */
+export async function recordProvenance(options: RecordProvenanceOptions): Promise<ProvenanceRecord[]> {
+  const { api, ref, repository } = options;
+  const targets = options.results.filter((result): result is FlowResult & { flowGroupId: string } => result.status === 'registered' && result.flowGroupId !== null);
+  const records: ProvenanceRecord[] = [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < targets.length) {
+      const result = targets[next++]!;
+      const url = repository === null ? null : codeUrl({ ...repository, ref, flowPath: result.flowPath });
+      const description = provenanceDescription({ ref, commit: ref.commit, flowPath: result.flowPath, url });
+      try {
+        await api.setFlowGroupDescription(result.flowGroupId, description);
+        records.push({ name: result.name, url, recorded: true });
+      } catch (error) {
+        const why = error instanceof Error ? error.message : String(error);
+        options.onWarning(`${result.name} is registered, but recording its provenance in the flow group description failed: ${why}`);
+        records.push({ name: result.name, url, recorded: false });
+      }
+    }
+  };
+  const width = Math.max(1, Math.min(options.concurrency ?? 4, targets.length));
+  await Promise.all(Array.from({ length: width }, worker));
+  const order = new Map(targets.map((t, i) => [t.name, i]));
+  return records.sort((a, b) => (order.get(a.name) ?? 0) - (order.get(b.name) ?? 0));
+}

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import type { PrefectApi } from '../../src/api/types.js';
+import { PrefectGitError } from '../../src/errors.js';
+import { codeUrl, provenanceDescription, recordProvenance } from '../../src/register/provenance.js';
+import type { FlowResult } from '../../src/register/types.js';
+
+const branch = { type: 'branch' as const, name: 'feature/x' };
+const tag = { type: 'tag' as const, name: 'v1.2.0' };
+
+describe('codeUrl', () => {
+  it.each([
+    ['github.com', branch, 'https://github.com/acme/flows/blob/feature/x/my_flows/etl.py'],
+    ['github.acme.com', tag, 'https://github.acme.com/acme/flows/blob/v1.2.0/my_flows/etl.py'],
+    ['gitlab.com', branch, 'https://gitlab.com/acme/flows/-/blob/feature/x/my_flows/etl.py'],
+    ['gitlab.internal:8443', tag, 'https://gitlab.internal:8443/acme/flows/-/blob/v1.2.0/my_flows/etl.py'],
+    ['codeberg.org', branch, 'https://codeberg.org/acme/flows/src/branch/feature/x/my_flows/etl.py'],
+    ['gitea.acme.dev', tag, 'https://gitea.acme.dev/acme/flows/src/tag/v1.2.0/my_flows/etl.py'],
+    ['bitbucket.org', branch, 'https://bitbucket.org/acme/flows/src/feature/x/my_flows/etl.py'],
+    ['git.acme.dev', branch, null],
+    ['notgithub.com', branch, null],
+  ])('%s %j → %s', (repoHost, ref, expected) => {
+    expect(codeUrl({ repoHost, repo: 'acme/flows', ref, flowPath: 'my_flows/etl.py' })).toBe(expected);
+  });
+
+  it('percent-encodes each segment but keeps the slashes', () => {
+    expect(codeUrl({ repoHost: 'github.com', repo: 'acme/flows', ref: { type: 'branch', name: 'fix/#12' }, flowPath: 'a b/c.py' })).toBe('https://github.com/acme/flows/blob/fix/%2312/a%20b/c.py');
+  });
+});
+
+describe('provenanceDescription', () => {
+  it('names ref, commit, file and link', () => {
+    const text = provenanceDescription({ ref: branch, commit: 'a'.repeat(40), flowPath: 'my_flows/etl.py', url: 'https://x/y' });
+    expect(text.split('\n')).toEqual([
+      `Registered by prefect-git from branch feature/x at commit ${'a'.repeat(40)}.`,
+      'Flow runs clone the head of feature/x, which may have moved on since.',
+      'Flow file: my_flows/etl.py',
+      'Code: https://x/y',
+    ]);
+    expect(provenanceDescription({ ref: tag, commit: 'c', flowPath: 'f.py', url: null })).not.toContain('Code:');
+  });
+});
+
+describe('recordProvenance', () => {
+  const result = (name: string, status: FlowResult['status']): FlowResult => ({
+    name,
+    flowPath: `flows/${name}.py`,
+    status,
+    flowId: status === 'failed' ? null : `id-${name}`,
+    version: 1,
+    flowGroupId: status === 'failed' ? null : `group-${name}`,
+    url: null,
+  });
+
+  it('describes only registered flows; a failure is a warning, not an exception', async () => {
+    const calls: Array<[string, string]> = [];
+    const api = {
+      setFlowGroupDescription: (id: string, text: string) => {
+        calls.push([id, text]);
+        return id === 'group-b' ? Promise.reject(new PrefectGitError('E_API_GRAPHQL', 'set_flow_group_description was refused: nope')) : Promise.resolve();
+      },
+    } as unknown as PrefectApi;
+    const warnings: string[] = [];
+    const records = await recordProvenance({
+      api,
+      results: [result('a', 'registered'), result('b', 'registered'), result('c', 'skipped'), result('d', 'failed')],
+      ref: { ...tag, commit: 'abc' },
+      repository: { repoHost: 'github.com', repo: 'acme/flows' },
+      onWarning: (m) => warnings.push(m),
+    });
+    expect(calls.map(([id]) => id).sort()).toEqual(['group-a', 'group-b']);
+    expect(calls[0]?.[1]).toContain('Code: https://github.com/acme/flows/blob/v1.2.0/flows/a.py');
+    expect(records).toEqual([
+      { name: 'a', url: 'https://github.com/acme/flows/blob/v1.2.0/flows/a.py', recorded: true },
+      { name: 'b', url: 'https://github.com/acme/flows/blob/v1.2.0/flows/b.py', recorded: false },
+    ]);
+    expect(warnings).toEqual(['b is registered, but recording its provenance in the flow group description failed: set_flow_group_description was refused: nope']);
+  });
+});
