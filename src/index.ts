@@ -4,11 +4,17 @@
  * test/unit/library-api.test.ts, which also pins the signatures).
  *
  * ```ts
+ * // plus readFile from 'node:fs/promises' and join from 'node:path'
+ * import { buildGitStorage, createPrefectApi, discoverFlowFiles, loadFlows, openRepo, parseRemoteUrl, register, resolveRef } from 'prefect-git';
+ *
  * const repo = await openRepo(process.cwd());
  * const { ref } = await resolveRef({ repo, env: process.env });
- * const flows = await loadFlows({ files, storageFor: (f) => buildGitStorage({ ...base, ref, flowPath: f.flowPath, flowName: f.name }) });
+ * const remote = parseRemoteUrl((await repo.remoteUrl('origin')) ?? '');
+ * const paths = await discoverFlowFiles({ repoRoot: repo.root(), cwd: process.cwd(), paths: ['flows'] });
+ * const files = await Promise.all(paths.map(async (path) => ({ path, content: await readFile(join(repo.root(), path)) })));
+ * const { flows, errors } = await loadFlows({ files, storageFor: (f) => buildGitStorage({ remote, ref, flowPath: f.flowPath, flowName: f.name }) });
  * const api = createPrefectApi({ url: 'http://localhost:4200', backend: 'server' });
- * await register({ api, projectName: 'data', flows: flows.flows });
+ * const { result } = await register({ api, projectName: 'data', flows, createProject: true });
  * ```
  */
 export { ExitCode, ErrorCodes, PrefectGitError, isPrefectGitError } from './errors.js';
@@ -39,7 +45,7 @@ export type { GitStorage } from './storage/types.js';
 // Flows: finding files, the static and python loaders.
 export { discoverFlowFiles } from './flows/discover.js';
 export { loadFlows } from './flows/load-flows.js';
-export type { LoadFlowsOptions } from './flows/load-flows.js';
+export type { FlowsLoaded, LoadFlowsOptions, LoaderMode } from './flows/load-flows.js';
 export { loadFlowsStatic } from './flows/static/index.js';
 export type { StaticLoadOptions } from './flows/static/index.js';
 export { loadFlowsPython, findPythonInterpreter } from './flows/python/index.js';
@@ -63,3 +69,19 @@ export type { ApplyOptions } from './register/apply.js';
 export type { ApplyResult, FlowResult, FlowToRegister, PlanItem, RegisterEvent, RegistrationPlan } from './register/types.js';
 export { register } from './library/register.js';
 export type { RegisterFlowInput, RegisterOptions, RegisterResult } from './library/register.js';
+
+// Branch workflows: the branch guard, schedule defaults, provenance, verify and prune (docs/ci.md).
+export { checkRefChange, registeredRefOf } from './register/ref-guard.js';
+export type { RefChange, RefChangeInput, RegisteredRef } from './register/ref-guard.js';
+export { decideSchedule, scheduleActiveFor } from './register/schedule-mode.js';
+export type { ScheduleDecision, ScheduleInput, ScheduleMode } from './register/schedule-mode.js';
+export { codeUrl, recordProvenance } from './register/provenance.js';
+export type { CodeLocation, ProvenanceRecord, RecordProvenanceOptions } from './register/provenance.js';
+export { verifyFlows } from './verify/verify.js';
+export type { FlowVerification, VerifyOptions, VerifyReport } from './verify/verify.js';
+export type { Finding, FindingKind } from './verify/compare.js';
+export { planPrune } from './prune/plan.js';
+export type { PruneItem, PrunePlan } from './prune/plan.js';
+export { applyPrune } from './prune/apply.js';
+export type { PruneResult } from './prune/apply.js';
+export type { ProjectWithFlows, RegisteredFlow, StorageRef } from './api/types.js';

@@ -21,5 +21,8 @@ export function addStorageOptions(command: Command): Command {
     .option('--name <flow>', 'only the flow with this name (repeatable)', collect)
     .option('--worktree', 'read flow files from the working tree instead of the ref\'s commit')
     .option('--prefect-version <version>', 'the __version__ written into serialized flows (default: 1.4.1)')
-    .addOption(new Option('--loader <loader>', 'how flows are read').choices(['auto', 'static', 'python', 'both']));
+    .addOption(new Option('--loader <loader>', 'how flows are read: static, python (your Prefect 1.x), auto (static, python for what static refuses), both (compare)').choices(['auto', 'static', 'python', 'both']))
+    .option('--python <path>', 'Python interpreter with Prefect 1.x for the python loader')
+    .option('--python-timeout <seconds>', 'seconds the python loader may take (default: 120)')
+    .option('--from-json <file>', 'read flows from a `prefect build` flows.json instead of Python files (repeatable)', collect);
 }

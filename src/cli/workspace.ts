@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Settings } from '../config/schema.js';
 import type { LoadedSettings } from '../config/load-settings.js';
@@ -6,6 +7,7 @@ import { loadSettings } from '../config/load-settings.js';
 import { PrefectGitError } from '../errors.js';
 import { discoverFlowFiles, selectFlowFilesInTree } from '../flows/discover.js';
 import type { FlowFile } from '../flows/types.js';
+import type { PythonLoaderOptions } from '../flows/load-flows.js';
 import type { Output } from './output.js';
 import type { GitRepo } from '../git/repo.js';
 import { openRepo } from '../git/repo.js';
@@ -28,6 +30,9 @@ export interface StorageFlags {
   label?: string[];
   prefectVersion?: string;
   worktree?: boolean;
+  loader?: 'auto' | 'static' | 'python' | 'both';
+  python?: string;
+  pythonTimeout?: string;
 }
 
 /** Everything a flow command knows once the repository, settings and ref are read. */
@@ -41,7 +46,7 @@ export interface Workspace {
   /** The storage descriptor of a flow, built the same way for every loader. */
   storageFor: (flow: { name: string; flowPath: string }) => GitStorage;
   /** The storage fields shared by every flow (for JSON output). */
-  storageSummary: Record<string, unknown>;
+  storageSummary: Omit<GitStorage, 'flows' | 'flow_path' | 'flow_name'>;
 }
 
 /** Turns commander's flags into settings keys (flags win over env and config file). */
@@ -55,6 +60,9 @@ export function flagsToSettings(flags: StorageFlags & { paths?: string[] }, extr
   if (flags.useSsh !== undefined) settings.use_ssh = flags.useSsh;
   if (flags.label !== undefined && flags.label.length > 0) settings.labels = flags.label;
   if (flags.prefectVersion !== undefined) settings.prefect_version = flags.prefectVersion;
+  if (flags.loader !== undefined) settings.loader = flags.loader;
+  if (flags.python !== undefined) settings.python = flags.python;
+  if (flags.pythonTimeout !== undefined) settings.python_timeout = Number(flags.pythonTimeout);
   if (flags.paths !== undefined && flags.paths.length > 0) settings.paths = flags.paths;
   return settings;
 }
@@ -152,4 +160,42 @@ export async function warnUncommitted(output: Output, workspace: Workspace, file
   if (dirty.length === 0) return;
   const what = worktree ? 'read from the working tree, but flow runs clone the commit' : `not read: ${workspace.resolution.ref.name} is read as committed`;
   output.warn(`uncommitted changes in ${dirty.join(', ')} (${what})`);
+}
+
+/**
+ * The python loader's settings for this workspace. Reading at a commit needs that commit's files
+ * on disk: they are exported to a temporary folder the first time the python loader runs, and
+ * `cleanup` removes it.
+ */
+export function pythonLoaderFor(
+  workspace: Workspace,
+  options: { worktree?: boolean | undefined; env: Record<string, string | undefined>; debug?: boolean | undefined; output: Output },
+): { python: PythonLoaderOptions; cleanup: () => Promise<void> } {
+  let exported: Promise<string> | undefined;
+  const values = workspace.settings.values;
+  const { secrets: _secrets, __version__: _version, type: _type, ...storage } = workspace.storageSummary;
+  const python: PythonLoaderOptions = {
+    root: () => {
+      if (options.worktree) return Promise.resolve(workspace.repoRoot);
+      exported ??= (async () => {
+        const dir = await mkdtemp(path.join(tmpdir(), 'prefect-git-python-'));
+        await workspace.repo.exportTree(workspace.resolution.ref.commit, dir);
+        return dir;
+      })();
+      return exported;
+    },
+    python: values.python,
+    env: options.env,
+    cwd: workspace.cwd,
+    timeoutMs: (values.python_timeout ?? 120) * 1000,
+    storage: { ...storage, secrets: [] },
+    debug: options.debug,
+    onOutput: (text) => options.output.debug(`python: ${text.trimEnd()}`),
+  };
+  const cleanup = async (): Promise<void> => {
+    if (!exported) return;
+    const dir = await exported.catch(() => undefined);
+    if (dir) await rm(dir, { recursive: true, force: true });
+  };
+  return { python, cleanup };
 }

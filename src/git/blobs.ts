@@ -45,3 +45,33 @@ export function readBlobs(cwd: string, objects: ReadonlyArray<{ key: string; obj
     child.stdin.end(objects.map((o) => (o.object.includes('\n') ? 'missing-path-with-newline' : o.object)).join('\n') + '\n');
   });
 }
+
+/**
+ * Writes the tree of `commit` into `dir` (`git archive | tar -x`), without touching the
+ * repository's index, work tree or worktree list: the python loader then imports exactly what
+ * flow runs will clone.
+ */
+export function exportTree(cwd: string, commit: string, dir: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const archive = spawn('git', ['archive', '--format=tar', commit], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const tar = spawn('tar', ['-x', '-f', '-', '-C', dir], { stdio: ['pipe', 'ignore', 'pipe'] });
+    let stderr = '';
+    archive.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    tar.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    archive.stdout.pipe(tar.stdin);
+    const fail = (what: string) => (error: Error) =>
+      reject(new PrefectGitError('E_GIT', `cannot ${what}: ${error.message}`, { hint: 'git and tar must be on PATH for the python loader to read a commit; or pass --worktree.' }));
+    archive.on('error', fail('run git archive'));
+    tar.on('error', fail('run tar'));
+    // Both processes must have ended, in whatever order, before the tree is known to be complete.
+    const codes: Array<number | null> = [];
+    const closed = (code: number | null): void => {
+      codes.push(code);
+      if (codes.length < 2) return;
+      if (codes.every((c) => c === 0)) resolve();
+      else reject(new PrefectGitError('E_GIT', `could not export ${commit.slice(0, 7)}: ${stderr.split('\n')[0] ?? ''}`, { hint: 'Pass --worktree to let the python loader read the working tree instead.' }));
+    };
+    archive.on('close', closed);
+    tar.on('close', closed);
+  });
+}

@@ -11,7 +11,7 @@ import type { SimpleGit } from 'simple-git';
 import { PrefectGitError } from '../errors.js';
 import { assertRefName } from './ref-name.js';
 import { redactUrlCredentials } from './remote.js';
-import { readBlobs } from './blobs.js';
+import { exportTree, readBlobs } from './blobs.js';
 import type { RemoteRefs } from './ls-remote.js';
 import { parseLsRemote } from './ls-remote.js';
 
@@ -59,6 +59,8 @@ export interface GitRepo {
   listFiles(commit: string, paths: readonly string[]): Promise<string[]>;
   /** The contents of many files at `commit` in one git process; absent files are left out. */
   readFiles(commit: string, paths: readonly string[]): Promise<Map<string, Buffer>>;
+  /** Writes `commit`'s whole tree into the existing folder `dir` (no change to the repository). */
+  exportTree(commit: string, dir: string): Promise<void>;
   /**
    * Fetches branches and tags from `remote` in one `git fetch --no-tags` (depth 1 in a shallow
    * clone), so the commits `lsRemote` reported can be read. Writes no local branch or tag.
@@ -285,6 +287,11 @@ class SimpleGitRepo implements GitRepo {
   readFiles(commit: string, paths: readonly string[]): Promise<Map<string, Buffer>> {
     refuseOption(commit, 'revision');
     return readBlobs(this.rootDir, paths.map((path) => ({ key: path, object: `${commit}:${path}` })));
+  }
+
+  exportTree(commit: string, dir: string): Promise<void> {
+    refuseOption(commit, 'revision');
+    return exportTree(this.rootDir, commit, dir);
   }
 
   async fetchRefs(remote: string, refs: ReadonlyArray<{ type: 'branch' | 'tag'; name: string }>): Promise<void> {

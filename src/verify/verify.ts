@@ -95,11 +95,13 @@ async function checkCommit(repo: GitRepo, commit: string, targets: readonly Chec
           // Each flow serialized with its registered storage, as if registered again from this commit.
           storageFor: (flow) => storages.get(`${flow.name}\0${flow.flowPath}`) ?? { ...fallback, flow_name: flow.name, flow_path: flow.flowPath, flows: { [flow.name]: flow.flowPath } },
           readRepoFile: async (file) => (await repo.readFiles(commit, [file])).get(file),
+          // Never the user's Python: verify reads code at remote commits, not a checkout.
+          loader: 'static',
         });
   return targets.map((target) => checkOne(target, contents.has(target.flowPath), loaded));
 }
 
-function checkOne(target: CheckTarget, fileExists: boolean, loaded: LoadResult): FlowVerification {
+function checkOne(target: CheckTarget, fileExists: boolean, loaded: Pick<LoadResult, 'flows' | 'errors'>): FlowVerification {
   const { flow, flowPath, ref, commit } = target;
   const where = `${flowPath} at ${ref.type} ${ref.name} (${commit.slice(0, 7)})`;
   const base = { name: flow.name, version: flow.version, flowPath, ref: { type: ref.type, name: ref.name }, commit };

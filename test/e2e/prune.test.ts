@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../git/helpers.js';
 import { addProject } from '../support/fake-server/index.js';
 import { goldenFlowsRepo } from './flows-repo.js';
 import { fakeServer, serverEnv, useCleanup } from './branch-support.js';
@@ -14,6 +15,13 @@ interface PruneJson {
 }
 
 describe('prefect-git prune', () => {
+  it('--help shows the options and examples', async () => {
+    const run = await runCli(['prune', '--help'], { cwd: tempDir() });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Examples:');
+    expect(run.stdout).toContain('--project-pattern');
+  });
+
   it('plans and deletes only per-branch projects whose branch is gone; never others; nothing without --yes', async () => {
     const repo = goldenFlowsRepo(['my_flows']);
     const fake = await fakeServer();

@@ -15,6 +15,13 @@ interface VerifyJson {
 const RENAMED = 'from prefect import Flow, Parameter, task\n\n\n@task\ndef greet(name):\n    print(name)\n\n\nwith Flow("hello-flow") as flow:\n    name = Parameter("name", default="world")\n    greet(name)\n';
 
 describe('prefect-git verify', () => {
+  it('--help shows the options and examples', async () => {
+    const run = await runCli(['verify', '--help'], { cwd: tempDir() });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Examples:');
+    expect(run.stdout).toContain('--project');
+  });
+
   it('is clean after registering, ignores unpushed commits, and reports drift after a pushed task rename (exit 5)', async () => {
     const repo = goldenFlowsRepo(['my_flows', 'etl']);
     const fake = await fakeServer();

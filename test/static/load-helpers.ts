@@ -31,3 +31,17 @@ export function edges(result: LoadResult, flow: string): string[] {
   type E = { upstream_task: { slug: string }; downstream_task: { slug: string }; key: string | null; mapped: boolean; flattened: boolean };
   return (f.serialized.edges as E[]).map((e) => `${e.upstream_task.slug} -> ${e.downstream_task.slug} [${e.key ?? ''}]${e.mapped ? ' mapped' : ''}${e.flattened ? ' flattened' : ''}`);
 }
+
+/** The serialized flow of a given name (throws with the errors if it did not load). */
+export function serialized(result: LoadResult, flow: string): Record<string, unknown> {
+  const f = result.flows.find((x) => x.name === flow);
+  if (!f) throw new Error(`flow ${flow} not loaded: ${JSON.stringify(result.errors)}`);
+  return f.serialized;
+}
+
+/** One serialized task of a flow, by slug. */
+export function task(result: LoadResult, flow: string, slug: string): Record<string, unknown> {
+  const t = (serialized(result, flow).tasks as Record<string, unknown>[]).find((x) => x.slug === slug);
+  if (!t) throw new Error(`no task ${slug}`);
+  return t;
+}

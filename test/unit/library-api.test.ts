@@ -11,6 +11,7 @@ import type {
   ApplyResult,
   BuildGitStorageOptions,
   FlowToRegister,
+  FlowsLoaded,
   GitRepo,
   GitStorage,
   LoadFlowsOptions,
@@ -62,7 +63,7 @@ describe('library API (src/index.ts)', () => {
     expectTypeOf(api.openRepo).toEqualTypeOf<(cwd: string, options?: OpenRepoOptions) => Promise<GitRepo>>();
     expectTypeOf(api.parseRemoteUrl).toEqualTypeOf<(url: string) => RemoteInfo>();
     expectTypeOf(api.buildGitStorage).toEqualTypeOf<(options: BuildGitStorageOptions) => GitStorage>();
-    expectTypeOf(api.loadFlows).toEqualTypeOf<(options: LoadFlowsOptions) => Promise<LoadResult>>();
+    expectTypeOf(api.loadFlows).toEqualTypeOf<(options: LoadFlowsOptions) => Promise<FlowsLoaded>>();
     expectTypeOf(api.loadFlowsStatic).toEqualTypeOf<(options: StaticLoadOptions) => Promise<LoadResult>>();
     expectTypeOf(api.loadFlowsPython).toEqualTypeOf<(options: LoadFlowsPythonOptions) => Promise<PythonLoadResult>>();
     expectTypeOf(api.pyjsonDumps).toEqualTypeOf<(value: PyJsonValue, options?: PyJsonDumpsOptions) => string>();

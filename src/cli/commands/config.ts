@@ -26,6 +26,7 @@ interface ConfigOptions extends StorageFlags {
   concurrency?: string;
   loader?: 'auto' | 'static' | 'python' | 'both';
   python?: string;
+  pythonTimeout?: string;
   createProject?: boolean;
 }
 
@@ -46,6 +47,7 @@ function addSettingFlags(command: Command): Command {
     .option('--prefect-version <version>', 'the __version__ written into serialized flows')
     .addOption(new Option('--loader <loader>', 'how flows are read').choices(['auto', 'static', 'python', 'both']))
     .option('--python <path>', 'Python interpreter for the python loader')
+    .option('--python-timeout <seconds>', 'seconds the python loader may take')
     .option('--concurrency <n>', 'registrations in flight at once')
     .option('--create-project', 'create the project when it does not exist')
     .addOption(new Option('--backend <backend>', 'Prefect backend').choices(['server', 'cloud']))
@@ -100,6 +102,7 @@ function settingsFlags(paths: string[], options: ConfigOptions): Settings {
     ...(options.api !== undefined ? { api: options.api } : {}),
     ...(options.loader !== undefined ? { loader: options.loader } : {}),
     ...(options.python !== undefined ? { python: options.python } : {}),
+    ...(options.pythonTimeout !== undefined ? { python_timeout: Number(options.pythonTimeout) } : {}),
     ...(options.concurrency !== undefined ? { concurrency: Number(options.concurrency) } : {}),
     ...(options.createProject ? { create_project: true } : {}),
   };

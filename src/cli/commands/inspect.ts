@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { loadFlows } from '../../flows/load-flows.js';
 import type { FlowLoadError, LoadedFlow } from '../../flows/types.js';
 import { idempotencyKey } from '../../prefect/payload.js';
 import { ExitCode } from '../../errors.js';
@@ -7,13 +6,12 @@ import type { CommandContext } from '../program.js';
 import { examples } from '../help.js';
 import { addStorageOptions } from '../options.js';
 import type { StorageFlags } from '../workspace.js';
-import { flagsToSettings, openWorkspace, readFlowFiles, repoFileReader, warnUncommitted } from '../workspace.js';
+import { flagsToSettings, openWorkspace } from '../workspace.js';
+import { loadWorkspaceFlows } from '../load.js';
+import type { LoadFlags } from '../load.js';
 import { flowErrorJson, renderFlowErrors } from '../render-errors.js';
 
-interface InspectOptions extends StorageFlags {
-  name?: string[];
-  loader?: 'auto' | 'static' | 'python' | 'both';
-}
+interface InspectOptions extends StorageFlags, LoadFlags {}
 
 function taskCount(flow: LoadedFlow): number {
   const tasks = flow.serialized.tasks;
@@ -36,21 +34,9 @@ export function addInspectCommand(program: Command, ctx: CommandContext): void {
       ]),
     )
     .action(async (paths: string[], options: InspectOptions, cmd: Command) => {
-      const { output, cwd } = ctx.begin(cmd);
-      const settingsFlags = flagsToSettings({ ...options, paths }, options.loader ? { loader: options.loader } : {});
-      const workspace = await openWorkspace({ cwd, env: ctx.io.env, flags: options, settingsFlags });
-      const files = await readFlowFiles(workspace, { worktree: options.worktree });
-      await warnUncommitted(output, workspace, files, options.worktree);
-      output.debug(`reading ${files.length} file(s) at ${workspace.resolution.ref.type} ${workspace.resolution.ref.name}`);
-      const values = workspace.settings.values;
-      const result = await loadFlows({
-        files,
-        storageFor: workspace.storageFor,
-        labels: values.labels,
-        prefectVersion: values.prefect_version,
-        readRepoFile: repoFileReader(workspace, { worktree: options.worktree }),
-        names: options.name,
-      });
+      const { output, cwd, globals } = ctx.begin(cmd);
+      const workspace = await openWorkspace({ cwd, env: ctx.io.env, flags: options, settingsFlags: flagsToSettings({ ...options, paths }) });
+      const result = await loadWorkspaceFlows(workspace, options, { env: ctx.io.env, output, debug: globals.debug });
       const flows = result.flows.map((flow) => ({ flow, key: idempotencyKey(flow.serialized) }));
       if (result.errors.length > 0) ctx.state.exitCode = ExitCode.FlowLoad;
       if (output.json) {
@@ -69,7 +55,7 @@ export function addInspectCommand(program: Command, ctx: CommandContext): void {
         });
       }
       const ref = workspace.resolution.ref;
-      output.info(`${ref.type} ${output.colors.bold(ref.name)} (${ref.source}), ${files.length} file(s)`);
+      output.info(`${ref.type} ${output.colors.bold(ref.name)} (${ref.source}), ${result.fileCount} file(s)`);
       for (const { flow, key } of flows) {
         output.info(
           `  ${output.colors.green('✓')} ${flow.name.padEnd(24)} ${flow.flowPath}${flow.line ? `:${flow.line}` : ''}  ${taskCount(flow)} tasks  key ${key.slice(0, 12)}  ${output.colors.dim(flow.loader)}`,

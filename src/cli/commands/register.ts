@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { ExitCode, PrefectGitError, isPrefectGitError } from '../../errors.js';
-import { loadFlows } from '../../flows/load-flows.js';
 import type { FlowLoadError } from '../../flows/types.js';
 import { assertPreflight, runPreflight } from '../../git/preflight.js';
 import { idempotencyKey } from '../../prefect/payload.js';
@@ -19,10 +18,11 @@ import { examples } from '../help.js';
 import { addStorageOptions } from '../options.js';
 import { renderPlan, renderResults } from '../render-register.js';
 import type { StorageFlags } from '../workspace.js';
-import { flagsToSettings, openWorkspace, readFlowFiles, repoFileReader, warnUncommitted } from '../workspace.js';
+import { flagsToSettings, openWorkspace } from '../workspace.js';
+import { loadWorkspaceFlows } from '../load.js';
+import type { LoadFlags } from '../load.js';
 
-interface RegisterOptions extends StorageFlags, ApiFlags {
-  name?: string[];
+interface RegisterOptions extends StorageFlags, ApiFlags, LoadFlags {
   project?: string;
   force?: boolean;
   /** `--schedule` (true), `--schedule keep` (the value), `--no-schedule` (false). */
@@ -35,7 +35,6 @@ interface RegisterOptions extends StorageFlags, ApiFlags {
   allowAnnotatedTag?: boolean;
   allowDirty?: boolean;
   allowTagNotAtHead?: boolean;
-  loader?: 'auto' | 'static' | 'python' | 'both';
 }
 
 const scheduleSetting = (value: NonNullable<RegisterOptions['schedule']>): ScheduleMode => (value === true ? 'on' : value === false ? 'off' : value);
@@ -73,7 +72,7 @@ export function addRegisterCommand(program: Command, ctx: CommandContext): void 
       ]),
     )
     .action(async (paths: string[], options: RegisterOptions, cmd: Command) => {
-      const { output, cwd } = ctx.begin(cmd);
+      const { output, cwd, globals } = ctx.begin(cmd);
       const extra = {
         ...(options.project !== undefined ? { project: options.project } : {}),
         ...(options.concurrency !== undefined ? { concurrency: Number(options.concurrency) } : {}),
@@ -81,7 +80,6 @@ export function addRegisterCommand(program: Command, ctx: CommandContext): void 
         ...(options.api !== undefined ? { api: options.api } : {}),
         ...(options.createProject ? { create_project: true } : {}),
         ...(options.schedule !== undefined ? { schedule: scheduleSetting(options.schedule) } : {}),
-        ...(options.loader !== undefined ? { loader: options.loader } : {}),
       };
       const workspace = await openWorkspace({ cwd, env: ctx.io.env, flags: options, settingsFlags: flagsToSettings({ ...options, paths }, extra) });
       const values = workspace.settings.values;
@@ -91,16 +89,7 @@ export function addRegisterCommand(program: Command, ctx: CommandContext): void 
         });
       }
       const projectName = expandProjectName(values.project, workspace.resolution.ref);
-      const files = await readFlowFiles(workspace, { worktree: options.worktree });
-      await warnUncommitted(output, workspace, files, options.worktree);
-      const loaded = await loadFlows({
-        files,
-        storageFor: workspace.storageFor,
-        labels: values.labels,
-        prefectVersion: values.prefect_version,
-        readRepoFile: repoFileReader(workspace, { worktree: options.worktree }),
-        names: options.name,
-      });
+      const loaded = await loadWorkspaceFlows(workspace, options, { env: ctx.io.env, output, debug: globals.debug });
       const ref = workspace.resolution.ref;
       const remote = values.remote ?? 'origin';
       const report = await runPreflight({

@@ -96,8 +96,10 @@ function zshOption(option: CompletionOption): string {
   return `'(${option.short} ${option.long})'{${option.short},${option.long}}'${description}'`;
 }
 
-function zshCommand(command: CompletionCommand): string {
-  const specs = command.options.map(zshOption);
+function zshCommand(command: CompletionCommand, globals: readonly CompletionOption[]): string {
+  // Global options are accepted after the command too (commander looks them up in the parent).
+  const own = new Set(command.options.map((option) => option.long));
+  const specs = [...command.options, ...globals.filter((option) => !own.has(option.long))].map(zshOption);
   if (command.argChoices.length > 0) specs.push(`'1:${command.name}:(${command.argChoices.join(' ')})'`);
   else if (command.takesPaths) specs.push("'*:path:_files'");
   return `        ${command.name})\n          _arguments -s \\\n            ${specs.join(' \\\n            ')}\n          ;;`;
@@ -127,7 +129,7 @@ ${commands.join('\n')}
       ;;
     args)
       case $words[1] in
-${spec.commands.map(zshCommand).join('\n')}
+${spec.commands.map((command) => zshCommand(command, spec.globalOptions)).join('\n')}
       esac
       ;;
   esac

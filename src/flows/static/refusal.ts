@@ -38,6 +38,9 @@ export class Refusal extends Error {
   }
 }
 
+/** A refusal that makes the whole file uncertain (no flow of it can be trusted). */
+export class FileRefusal extends Refusal {}
+
 /** Python raises while the file is executed (or serialized). */
 export class PyError extends Error {
   readonly site: ProblemSite;

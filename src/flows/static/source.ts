@@ -2,7 +2,6 @@
  * Bytes → text the way CPython reads a script: UTF-8 unless a coding cookie says otherwise,
  * a leading BOM dropped, universal newlines. Anything Python would reject is a parse error.
  */
-import { isAscii } from './py-repr.js';
 import { fileError } from './refusal.js';
 import type { FlowLoadError } from '../types.js';
 
@@ -16,6 +15,18 @@ export type DecodeResult = { ok: true; text: string } | { ok: false; error: Flow
 export function decodeSource(path: string, bytes: Uint8Array): DecodeResult {
   let body = bytes;
   if (body.length >= 3 && body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf) body = body.subarray(3);
+  // The cookie is ASCII on line 1 or 2; read it before decoding (another encoding may apply).
+  const head = Buffer.from(body.buffer, body.byteOffset, Math.min(body.byteLength, 1024)).toString('latin1');
+  const cookie = codingCookie(head);
+  const nonAscii = body.some((b) => b > 0x7f);
+  // Another ASCII-compatible encoding reads pure ASCII the same; otherwise the text would differ.
+  if (cookie !== undefined && !/^utf[-_]?8(?:[-_].*)?$/i.test(cookie) && nonAscii) {
+    return {
+      ok: false,
+      error: fileError('E_UNSUPPORTED', path, 1, 1, `the file declares the encoding "${cookie}"; the static loader reads UTF-8 only`,
+        'save the file as UTF-8, or register it with `--loader python`', `coding: ${cookie}`),
+    };
+  }
   const bad = firstInvalidUtf8(body);
   if (bad >= 0) {
     const { line, column } = bytePosition(body, bad);
@@ -26,15 +37,6 @@ export function decodeSource(path: string, bytes: Uint8Array): DecodeResult {
   if (nul >= 0) {
     const { line, column } = charPosition(text, nul);
     return fail(path, line, column, 'source code cannot contain null bytes');
-  }
-  const cookie = codingCookie(text);
-  // Another ASCII-compatible encoding reads pure ASCII the same; otherwise the text would differ.
-  if (cookie !== undefined && !/^utf[-_]?8(?:[-_].*)?$/i.test(cookie) && !isAscii(text)) {
-    return {
-      ok: false,
-      error: fileError('E_UNSUPPORTED', path, 1, 1, `the file declares the encoding "${cookie}"; the static loader reads UTF-8 only`,
-        'save the file as UTF-8, or register it with `--loader python`', `coding: ${cookie}`),
-    };
   }
   // Python's tokenizer translates \r\n and lone \r to \n before anything else.
   if (text.includes('\r')) text = text.replace(/\r\n?/g, '\n');

@@ -2,6 +2,7 @@
 import { checkPoison, describe } from '../convert.js';
 import { getFlowAttribute } from '../prefect-model/flow-attrs.js';
 import { getTaskAttribute } from '../prefect-model/task-attrs.js';
+import { prefectSubmodules } from '../prefect-model/namespace.js';
 import { raisePy, refuse } from '../refusal.js';
 import type { Syntax } from '../syntax.js';
 import { plainOpaque, prefectOpaque, pyStr, type ClassV, type Value } from '../values.js';
@@ -20,6 +21,12 @@ export function getAttribute(interp: Interp, obj: Value, name: string, node: Syn
         return v;
       }
       if (obj.origin === 'repo') return raisePy(node, 'AttributeError', `module '${obj.name}' has no attribute '${name}'`);
+      if (obj.origin === 'modelled' && obj.prefectish && prefectSubmodules(obj.name).includes(name)) {
+        // `import prefect` makes its subpackages reachable as attributes.
+        const sub = interp.host.importModule(interp, `${obj.name}.${name}`, node);
+        obj.attrs.set(name, sub);
+        return sub;
+      }
       if (obj.origin === 'modelled') {
         // Prefect names the loader does not model could be tasks; stdlib ones cannot.
         return obj.prefectish ? prefectOpaque(`${obj.name}.${name}`, /flow/i.test(name)) : plainOpaque(`${obj.name}.${name}`);

@@ -2,7 +2,7 @@
  * Import statements. The flow script runs as `runpy.run_path(..., run_name="<flow>")`, so it has
  * no parent package: relative imports raise ImportError there, as in Python.
  */
-import { raisePy, refuse } from '../refusal.js';
+import { FileRefusal, raisePy, refuse } from '../refusal.js';
 import { field, fieldAll, namedChildren, textOf, type Syntax } from '../syntax.js';
 import { prefectOpaque, plainOpaque, type ModuleV, type Value } from '../values.js';
 import type { Interp } from './interp-types.js';
@@ -62,13 +62,35 @@ export function execImport(interp: Interp, node: Syntax, scope: Scope): void {
     dotted = [...anchor, ...(rest ? [dottedOf(rest)] : [])].join('.');
     if (dotted === '') raisePy(node, 'ImportError', 'attempted relative import beyond top-level package');
   } else dotted = dottedOf(moduleNode);
-  if (namedChildren(node).some((c) => c.type === 'wildcard_import')) refuse(node, '`from ... import *` (which names it binds is not followed)');
   const module = importChain(interp, dotted, node).pop() as ModuleV;
+  if (namedChildren(node).some((c) => c.type === 'wildcard_import')) {
+    starImport(module, node, scope);
+    return;
+  }
   for (const n of fieldAll(node, 'name')) {
     const nameNode = n.type === 'aliased_import' ? (field(n, 'name') as Syntax) : n;
     const name = dottedOf(nameNode);
     const bindAs = n.type === 'aliased_import' ? textOf(field(n, 'alias') as Syntax) : name;
     scope.assign(bindAs, importedName(interp, module, name, n));
+  }
+}
+
+/**
+ * `from module import *`. Exact for repository modules (their public names, or `__all__`).
+ * From anything else it could rebind any name, builtins and flows included, so the whole file
+ * is refused.
+ */
+function starImport(module: ModuleV, node: Syntax, scope: Scope): void {
+  if (module.origin !== 'repo') throw new FileRefusal(node, `\`from ${module.name} import *\` (it may rebind any name of the file)`);
+  const all = module.attrs.get('__all__');
+  let names: string[];
+  if (all === undefined) names = [...module.attrs.keys()].filter((n) => !n.startsWith('_'));
+  else if ((all.kind === 'list' || all.kind === 'tuple') && all.items.every((i) => i.kind === 'str')) names = all.items.map((i) => (i as { v: string }).v);
+  else return refuse(node, `\`from ${module.name} import *\` with an __all__ the loader cannot read`);
+  for (const name of names) {
+    const v = module.attrs.get(name);
+    if (v === undefined) raisePy(node, 'AttributeError', `module '${module.name}' has no attribute '${name}'`);
+    scope.assign(name, v);
   }
 }
 

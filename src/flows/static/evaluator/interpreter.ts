@@ -5,7 +5,7 @@
  */
 import { refuseUnknown } from '../convert.js';
 import { reprOf, strOf } from '../py-repr.js';
-import { Refusal, refuse } from '../refusal.js';
+import { FileRefusal, Refusal, refuse } from '../refusal.js';
 import { namedChildren, type Syntax } from '../syntax.js';
 import type { Value } from '../values.js';
 import { getAttribute } from './attributes.js';
@@ -92,7 +92,7 @@ export function runModule(interp: Interp, module: Syntax, scope: Scope): void {
       const c = execStatement(interp, stmt, scope);
       if (c) refuse(stmt, `"${c.type}" outside a function or loop`);
     } catch (e) {
-      if (!(e instanceof Refusal)) throw e;
+      if (!(e instanceof Refusal) || e instanceof FileRefusal) throw e;
       interp.refusals.push(e);
       poisonStatement(interp, stmt, e, scope);
     }

@@ -129,6 +129,8 @@ function execAugmented(interp: Interp, node: Syntax, scope: Scope): void {
   const target = field(node, 'left') as Syntax;
   const opNode = field(node, 'operator');
   const op = (opNode ? textOf(opNode) : '+=').replace(/=$/, '');
+  // Python evaluates `obj` / `obj[key]` once; evaluating twice is only equivalent without calls.
+  if (target.type !== 'identifier' && containsCall(target)) refuse(target, 'augmented assignment to a target that calls something');
   const current = interp.evalExpr(target, scope);
   const rhs = interp.evalExpr(field(node, 'right') as Syntax, scope);
   checkPoison(current);
@@ -141,6 +143,10 @@ function execAugmented(interp: Interp, node: Syntax, scope: Scope): void {
   const value = binaryOp(interp, op, current, rhs, node);
   if (target.type === 'identifier') scope.assign(textOf(target), value);
   else assignTarget(interp, target, value, scope);
+}
+
+function containsCall(node: Syntax): boolean {
+  return node.type === 'call' || node.children.some(containsCall);
 }
 
 function execIf(interp: Interp, node: Syntax, scope: Scope): Completion {

@@ -5,7 +5,7 @@
  */
 import { refuseUnknown } from '../convert.js';
 import { exitCase } from '../prefect-model/control-flow.js';
-import { Refusal, refuse } from '../refusal.js';
+import { FileRefusal, Refusal, refuse } from '../refusal.js';
 import { field, namedChildren, type Syntax } from '../syntax.js';
 import { NONE, plainOpaque, type Value } from '../values.js';
 import type { CaseCtx, Interp, PrefectContext } from './interp-types.js';
@@ -90,7 +90,7 @@ function runBody(interp: Interp, body: Syntax, scope: Scope, runBlock: BlockRunn
       const c = runBlock(interp, block, scope);
       if (c) return c;
     } catch (e) {
-      if (!(e instanceof Refusal)) throw e;
+      if (!(e instanceof Refusal) || e instanceof FileRefusal) throw e;
       flow.poison ??= e;
       interp.refusals.push(e);
       poisonStatement(interp, stmt, e, scope);

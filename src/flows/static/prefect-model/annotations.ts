@@ -6,6 +6,8 @@
 import { refuse } from '../refusal.js';
 import { field, namedChildren, textOf, type Syntax } from '../syntax.js';
 import type { Scope } from '../evaluator/scope.js';
+import { decodeEscapes } from '../evaluator/strings.js';
+import { strRepr } from '../py-repr.js';
 import type { Value } from '../values.js';
 
 /** The typing names rendered as `typing.Name[...]`. */
@@ -128,7 +130,18 @@ function unparse(node: Syntax): string {
       return `${unparse(base)}[${namedChildren(params).map(unparse).join(', ')}]`;
     }
     case 'list': return `[${namedChildren(node).map(unparse).join(', ')}]`;
+    case 'string': {
+      // CPython unparses a string constant with repr().
+      const start = node.children[0];
+      if (!start || /[fFbB]/.test(textOf(start)) || namedChildren(node).some((c) => c.type === 'interpolation')) break;
+      const raw = /[rR]/.test(textOf(start));
+      const text = namedChildren(node).filter((c) => c.type === 'string_content').map((c) => (raw ? textOf(c) : decodeEscapes(textOf(c), c))).join('');
+      const r = strRepr(text);
+      if (r !== undefined) return r;
+      break;
+    }
     default:
-      return refuse(node, 'an annotation (with `from __future__ import annotations`) the loader cannot render exactly');
+      break;
   }
+  return refuse(node, 'an annotation (with `from __future__ import annotations`) the loader cannot render exactly');
 }

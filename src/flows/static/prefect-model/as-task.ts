@@ -13,7 +13,19 @@ import type { EdgeAnnotation, FlowObj } from './flow.js';
 import { bindTask, newBuiltinTask } from './task-ops.js';
 import type { TaskObj } from './task.js';
 
-/** as_task's `is_constant`: no Task and no edge annotation anywhere inside. */
+/**
+ * as_task's `is_constant`: no Task and no edge annotation anywhere inside.
+ *
+ * The rule for values the loader does not know (documented here because it decides what is
+ * refused): a task argument that is certainly not a Task, not an edge annotation and not a
+ * collection holding one becomes a Constant. Bound by keyword, unmapped and unflattened, that
+ * Constant is optimized into `flow.constants`, which is never serialized (§2.4): its value cannot
+ * change the registration, so an unknown *plain* value (stdlib results, environment variables,
+ * file contents) is accepted there. An unknown value that might be a Task (anything from a
+ * module the loader cannot read, or poisoned by a refused statement) would add a task or an
+ * edge instead, so it is refused. Where the Constant becomes a task (mapped, flattened,
+ * upstream_tasks) its name is `repr(value)`, so the value must be known: see `constantName`.
+ */
 export function isConstantValue(v: Value, node: Syntax, depth = 0): boolean {
   checkPoison(v);
   if (depth > 100) refuse(node, 'a collection nested too deeply');

@@ -5,7 +5,7 @@
  */
 import { compareCodePoints } from '../../../prefect/pyjson.js';
 import { checkPoison } from '../convert.js';
-import { raisePy, type Refusal } from '../refusal.js';
+import { raisePy, refuse, type Refusal } from '../refusal.js';
 import type { Syntax } from '../syntax.js';
 import { NONE, type Value } from '../values.js';
 import type { Interp } from '../evaluator/interp-types.js';
@@ -60,7 +60,7 @@ export class FlowObj {
       raisePy(node, 'ValueError', `A task with the slug "${task.slug}" already exists in this flow.`);
     }
     if (task.name === undefined) task.name = constantName(task, node);
-    const slug = task.slug || this.generateSlug(task.name, task.tags);
+    const slug = task.slug || this.generateSlug(task.name, task.tags, node);
     this.slugs.set(task, slug);
     this.usedSlugs.add(slug);
     this.taskSet.add(task);
@@ -77,13 +77,15 @@ export class FlowObj {
     return task;
   }
 
-  /** `name-sorted-tags-N`, numbered per prefix in add order, skipping slugs already used. */
-  private generateSlug(name: string, tags: ReadonlySet<string>): string {
+  /** `name-sorted-tags-N`, numbered per prefix in add order (reference §2.1). */
+  private generateSlug(name: string, tags: ReadonlySet<string>, node: Syntax): string {
     const prefix = [name, ...[...tags].sort(compareCodePoints)].join('-');
-    let n = this.counters.get(prefix) ?? 1;
-    while (this.usedSlugs.has(`${prefix}-${n}`)) n++;
+    const n = this.counters.get(prefix) ?? 1;
+    const slug = `${prefix}-${n}`;
+    // How Prefect skips a number an explicit slug already took is not pinned down: refuse.
+    if (this.usedSlugs.has(slug)) refuse(node, `a generated slug "${slug}" that collides with an explicit slug`);
     this.counters.set(prefix, n + 1);
-    return `${prefix}-${n}`;
+    return slug;
   }
 
   /** `flow.add_edge(...)`; returns nothing (the Edge object is never used by flow files we read). */

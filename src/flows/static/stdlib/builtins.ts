@@ -9,11 +9,11 @@ import {
   FALSE, NONE, native, plainOpaque, pyBool, pyFloatV, pyInt, pyList, pyStr, pyTuple, TRUE,
   type BuiltinV, type DictV, type SetV, type Value,
 } from '../values.js';
-import type { IterData } from '../evaluator/comprehensions.js';
 import { dictSet, setAdd } from '../evaluator/expressions.js';
 import type { CallArgs, Interp } from '../evaluator/interp-types.js';
-import { iterateAll, iterOf } from '../evaluator/iteration.js';
-import { arith, compare, rangeLength, type RangeData, type ViewData } from '../evaluator/ops.js';
+import { iterateAll } from '../evaluator/iteration.js';
+import { rangeLength, type RangeData, type ViewData } from '../evaluator/ops.js';
+import { iterationBuiltins } from './iter-builtins.js';
 
 type Fn = (interp: Interp, args: CallArgs, node: Syntax) => Value;
 
@@ -31,15 +31,6 @@ function arg(args: CallArgs, i: number, name: string, node: Syntax): Value {
   return v;
 }
 
-function kw(args: CallArgs, name: string): Value | undefined {
-  return args.keywords.find(([k]) => k === name)?.[1];
-}
-
-/** A lazy iterator value. */
-export function lazyIter(gen: Iterator<Value>): Value {
-  const data: IterData = { next: () => gen.next() };
-  return native('iter', data);
-}
 
 function refuser(name: string, why: string): BuiltinV {
   return fn(name, (_i, _a, node) => refuse(node, `${name}() ${why}`));
@@ -73,42 +64,6 @@ function range(_interp: Interp, args: CallArgs, node: Syntax): Value {
   const data: RangeData = ints.length === 1 ? { start: 0n, stop: a as bigint, step: 1n } : { start: a as bigint, stop: b as bigint, step: c ?? 1n };
   if (data.step === 0n) raisePy(node, 'ValueError', 'range() arg 3 must not be zero');
   return native('range', data);
-}
-
-function sortedItems(interp: Interp, items: Value[], keyFn: Value | undefined, reverse: boolean, node: Syntax): Value[] {
-  const keyed = items.map((item) => ({ item, key: keyFn && keyFn.kind !== 'none' ? interp.call(keyFn, { positional: [item], keywords: [] }, node) : item }));
-  keyed.sort((x, y) => {
-    const c = compare(x.key, y.key, node);
-    if (c === undefined) return refuse(node, `sorting ${describe(x.key)} and ${describe(y.key)}`);
-    return reverse ? -c : c;
-  });
-  return keyed.map((k) => k.item);
-}
-
-function minMax(which: 'min' | 'max'): Fn {
-  return (interp, args, node) => {
-    const items = args.positional.length === 1 ? iterateAll(interp, args.positional[0] as Value, node) : args.positional;
-    if (items.length === 0) {
-      const dflt = kw(args, 'default');
-      if (dflt) return dflt;
-      raisePy(node, 'ValueError', `${which}() arg is an empty sequence`);
-    }
-    const keyFn = kw(args, 'key');
-    const keyOfItem = (item: Value): Value => (keyFn && keyFn.kind !== 'none' ? interp.call(keyFn, { positional: [item], keywords: [] }, node) : item);
-    // Python keeps the first of equal items for both min and max.
-    let best = items[0] as Value;
-    let bestKey = keyOfItem(best);
-    for (const item of items.slice(1)) {
-      const k = keyOfItem(item);
-      const c = compare(k, bestKey, node);
-      if (c === undefined) return refuse(node, `${which}() of ${describe(k)}`);
-      if (which === 'min' ? c < 0 : c > 0) {
-        best = item;
-        bestKey = k;
-      }
-    }
-    return best;
-  };
 }
 
 function toStrArg(interp: Interp, args: CallArgs, node: Syntax): Value {
@@ -185,27 +140,6 @@ function isinstance(_interp: Interp, args: CallArgs, node: Syntax): Value {
   return FALSE;
 }
 
-function sum(interp: Interp, args: CallArgs, node: Syntax): Value {
-  let acc: Value = args.positional[1] ?? kw(args, 'start') ?? pyInt(0);
-  for (const item of iterOf(interp, arg(args, 0, 'sum', node), node)) {
-    const r = arith('+', acc, item, node);
-    if (r === undefined) return refuse(node, `sum() over ${describe(item)}`);
-    acc = r;
-  }
-  return acc;
-}
-
-function anyAll(which: 'any' | 'all'): Fn {
-  return (interp, args, node) => {
-    for (const item of iterOf(interp, arg(args, 0, which, node), node)) {
-      const t = interp.truthy(item, node);
-      if (which === 'any' && t) return TRUE;
-      if (which === 'all' && !t) return FALSE;
-    }
-    return which === 'any' ? FALSE : TRUE;
-  };
-}
-
 const entries: BuiltinV[] = [
   fn('print', () => NONE),
   // super() is resolved by the call site (it needs the method's class and self).
@@ -226,40 +160,7 @@ const entries: BuiltinV[] = [
   fn('object', (_i, _a, n) => refuse(n, 'object()'), 'object'),
   fn('complex', (_i, _a, n) => refuse(n, 'complex()'), 'complex'),
   fn('type', (_i, _a, n) => refuse(n, 'type()'), 'type'),
-  fn('enumerate', (i, a, n) => {
-    const start = a.positional[1] ?? kw(a, 'start');
-    let k = start ? BigInt(expectInt(start, n, 'the enumerate() start')) : 0n;
-    const it = iterOf(i, arg(a, 0, 'enumerate', n), n);
-    return lazyIter((function* () {
-      for (const item of it) yield pyTuple([pyInt(k++), item]);
-    })());
-  }),
-  fn('zip', (i, a, n) => {
-    noKeywords(a, 'zip', n);
-    const its = a.positional.map((v) => iterOf(i, v, n));
-    return lazyIter((function* () {
-      if (its.length === 0) return;
-      for (;;) {
-        const row: Value[] = [];
-        for (const it of its) {
-          const r = it.next();
-          if (r.done) return;
-          row.push(r.value);
-        }
-        yield pyTuple(row);
-      }
-    })());
-  }),
-  fn('reversed', (i, a, n) => lazyIter(iterateAll(i, arg(a, 0, 'reversed', n), n).reverse()[Symbol.iterator]())),
-  fn('sorted', (i, a, n) => {
-    const rev = kw(a, 'reverse');
-    return pyList(sortedItems(i, iterateAll(i, arg(a, 0, 'sorted', n), n), kw(a, 'key'), rev ? i.truthy(rev, n) : false, n));
-  }),
-  fn('min', minMax('min')),
-  fn('max', minMax('max')),
-  fn('sum', sum),
-  fn('any', anyAll('any')),
-  fn('all', anyAll('all')),
+  ...iterationBuiltins(fn),
   fn('abs', (_i, a, n) => {
     const v = arg(a, 0, 'abs', n);
     if (v.kind === 'int') return pyInt(v.v < 0n ? -v.v : v.v);
@@ -267,40 +168,6 @@ const entries: BuiltinV[] = [
     return refuse(n, `abs() of ${describe(v)}`);
   }),
   fn('isinstance', isinstance),
-  fn('iter', (i, a, n) => lazyIter(iterOf(i, arg(a, 0, 'iter', n), n))),
-  fn('next', (i, a, n) => {
-    const it = arg(a, 0, 'next', n);
-    if (it.kind !== 'native' || it.type !== 'iter') return refuse(n, 'next() on something that is not an iterator');
-    const r = (it.data as IterData).next();
-    if (!r.done) return r.value;
-    if (a.positional[1]) return a.positional[1];
-    return raisePy(n, 'StopIteration', '');
-  }),
-  fn('map', (i, a, n) => {
-    const f = arg(a, 0, 'map', n);
-    const its = a.positional.slice(1).map((v) => iterOf(i, v, n));
-    return lazyIter((function* () {
-      for (;;) {
-        const row: Value[] = [];
-        for (const it of its) {
-          const r = it.next();
-          if (r.done) return;
-          row.push(r.value);
-        }
-        yield i.call(f, { positional: row, keywords: [] }, n);
-      }
-    })());
-  }),
-  fn('filter', (i, a, n) => {
-    const f = arg(a, 0, 'filter', n);
-    const it = iterOf(i, arg(a, 1, 'filter', n), n);
-    return lazyIter((function* () {
-      for (const item of it) {
-        const keep = f.kind === 'none' ? i.truthy(item, n) : i.truthy(i.call(f, { positional: [item], keywords: [] }, n), n);
-        if (keep) yield item;
-      }
-    })());
-  }),
   fn('open', () => plainOpaque('a file opened while the flow is registered')),
   fn('input', (_i, _a, n) => refuse(n, 'input()')),
   refuser('exec', 'runs code the loader cannot read'),
