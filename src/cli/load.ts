@@ -1,6 +1,7 @@
 import type { FlowsLoaded } from '../flows/load-flows.js';
 import { loadFlows } from '../flows/load-flows.js';
 import { loadFlowsFromJson } from '../flows/python/from-json.js';
+import { applyImage, expandImage } from '../flows/image.js';
 import type { FlowLoadError } from '../flows/types.js';
 import type { Output } from './output.js';
 import type { Workspace } from './workspace.js';
@@ -23,7 +24,18 @@ export async function loadWorkspaceFlows(
   context: { env: Record<string, string | undefined>; output: Output; debug?: boolean | undefined },
 ): Promise<FlowsLoaded & { fileCount: number }> {
   const values = workspace.settings.values;
-  if (flags.fromJson && flags.fromJson.length > 0) return loadFromJson(workspace, flags);
+  const loaded = flags.fromJson && flags.fromJson.length > 0 ? await loadFromJson(workspace, flags) : await loadFromFiles(workspace, flags, context);
+  if (values.image === undefined) return loaded;
+  const imaged = applyImage(loaded.flows, expandImage(values.image, workspace.resolution.ref));
+  return { ...loaded, flows: imaged.flows, errors: [...loaded.errors, ...imaged.errors] };
+}
+
+async function loadFromFiles(
+  workspace: Workspace,
+  flags: LoadFlags,
+  context: { env: Record<string, string | undefined>; output: Output; debug?: boolean | undefined },
+): Promise<FlowsLoaded & { fileCount: number }> {
+  const values = workspace.settings.values;
   const files = await readFlowFiles(workspace, { worktree: flags.worktree });
   await warnUncommitted(context.output, workspace, files, flags.worktree);
   context.output.debug(`reading ${files.length} file(s) at ${workspace.resolution.ref.type} ${workspace.resolution.ref.name}`);

@@ -19,6 +19,7 @@ export function addStorageOptions(command: Command): Command {
     .option('--use-ssh', 'flow runs clone over ssh')
     .option('--label <label>', 'add a label to every run config (repeatable)', collect)
     .option('--name <flow>', 'only the flow with this name (repeatable)', collect)
+    .option('--image <image>', 'image for run configs that take one; placeholders {ref} {ref_slug} {tag} {branch} {sha}')
     .option('--worktree', 'read flow files from the working tree instead of the ref\'s commit')
     .option('--prefect-version <version>', 'the __version__ written into serialized flows (default: 1.4.1)')
     .addOption(new Option('--loader <loader>', 'how flows are read: static, python (your Prefect 1.x), auto (static, python for what static refuses), both (compare)').choices(['auto', 'static', 'python', 'both']))

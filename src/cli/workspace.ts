@@ -30,6 +30,7 @@ export interface StorageFlags {
   label?: string[];
   prefectVersion?: string;
   worktree?: boolean;
+  image?: string;
   loader?: 'auto' | 'static' | 'python' | 'both';
   python?: string;
   pythonTimeout?: string;
@@ -61,6 +62,7 @@ export function flagsToSettings(flags: StorageFlags & { paths?: string[] }, extr
   if (flags.label !== undefined && flags.label.length > 0) settings.labels = flags.label;
   if (flags.prefectVersion !== undefined) settings.prefect_version = flags.prefectVersion;
   if (flags.loader !== undefined) settings.loader = flags.loader;
+  if (flags.image !== undefined) settings.image = flags.image;
   if (flags.python !== undefined) settings.python = flags.python;
   if (flags.pythonTimeout !== undefined) settings.python_timeout = Number(flags.pythonTimeout);
   if (flags.paths !== undefined && flags.paths.length > 0) settings.paths = flags.paths;
@@ -151,7 +153,15 @@ export async function uncommittedFlowFiles(workspace: Workspace, files: readonly
 export function repoFileReader(workspace: Workspace, options: { worktree?: boolean | undefined } = {}): (file: string) => Promise<Buffer | undefined> {
   if (options.worktree) return (file) => readFile(path.join(workspace.repoRoot, file)).catch(() => undefined);
   const commit = workspace.resolution.ref.commit;
-  return async (file) => (await workspace.repo.readFiles(commit, [file])).get(file);
+  // The static loader asks for every file an import could come from (prefect.py,
+  // prefect/__init__.py, ... in each flow folder), and nearly none exist: one ls-tree answers
+  // those, instead of one git process each (~600 for 1,000 flow files, most of inspect's time).
+  let tree: Promise<Set<string>> | undefined;
+  return async (file) => {
+    tree ??= workspace.repo.listFiles(commit, []).then((files) => new Set(files));
+    if (!(await tree).has(file)) return undefined;
+    return (await workspace.repo.readFiles(commit, [file])).get(file);
+  };
 }
 
 /** Names flow files with uncommitted changes: they are not what is read (nor what runs clone). */
