@@ -31,6 +31,8 @@ interface Row {
   target: string;
   met: boolean | null;
   samples?: number[];
+  /** Requests by GraphQL operation (registration rows). */
+  operations?: Record<string, number>;
 }
 
 const rows: Row[] = [];
@@ -41,7 +43,7 @@ mkdirSync(home);
 function record(row: Row): void {
   rows.push(row);
   const fmt = (n: number | null, digits = 0): string => (n === null ? '' : n.toFixed(digits));
-  console.error(`  ${row.scenario} [${row.mode}]: ${fmt(row.ms)} ms${row.requests === null ? '' : `, ${row.requests} requests`}${row.ratio === null ? '' : `, ${fmt(row.ratio, 2)}× ideal`}`);
+  console.error(`  ${row.scenario} [${row.mode}]: ${fmt(row.ms)} ms${row.requests === null ? '' : `, ${row.requests} requests`}${row.ratio === null ? '' : `, ${fmt(row.ratio, 2)}× ${row.idealMs === null ? 'node -e 0' : 'ideal'}`}`);
 }
 
 function check(run: Run, what: string): void {
@@ -64,7 +66,7 @@ async function inspect(dir: string, n: number, bin: { bin: string; hook: string 
   const env = cliEnv(home);
   const inProc = await runInProcess(['inspect'], dir, env);
   checkInspect(inProc, n, `inspect ${n}`);
-  record({ scenario: `inspect ${n} files`, mode: 'in-process', ms: inProc.ms, flows: n, flowsPerSec: n / (inProc.ms / 1000), requests: null, rssMb: inProc.rssMb, idealMs: null, ratio: null, target: n === 1000 ? '< 2000 ms, RSS < 300 MB' : '', met: n === 1000 ? inProc.ms < 2000 && inProc.rssMb < 300 : null });
+  record({ scenario: `inspect ${n} files`, mode: 'in-process', ms: inProc.ms, flows: n, flowsPerSec: n / (inProc.ms / 1000), requests: null, rssMb: inProc.rssMb, idealMs: null, ratio: null, target: n === 1000 ? '< 2000 ms, RSS < 300 MB' : '(first run: modules, parser)', met: n === 1000 ? inProc.ms < 2000 && inProc.rssMb < 300 : null });
   if (n !== 1000) return;
   const child = await runChild([bin.bin, 'inspect'], { cwd: dir, env, hook: bin.hook, rssFile: join(tmp, 'rss') });
   checkInspect(child, n, `inspect ${n} (child)`);
@@ -76,18 +78,34 @@ interface RegisterJson {
 }
 
 /** First registration of `n` flows into a fresh fake server; returns the run and requests sent. */
-async function register(dir: string, n: number, latencyMs: number, runner: (argv: string[], env: Record<string, string>) => Promise<Run>): Promise<{ run: Run; requests: number; again: () => Promise<{ run: Run; requests: number }> }> {
+interface Registered {
+  run: Run;
+  requests: number;
+  operations: Record<string, number>;
+}
+
+/** Requests by operation name, without the `PrefectGit` prefix. */
+function byOperation(requests: ReadonlyArray<{ operationName: string | null }>): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const r of requests) {
+    const name = (r.operationName ?? '?').replace(/^PrefectGit/, '');
+    counts[name] = (counts[name] ?? 0) + 1;
+  }
+  return counts;
+}
+
+async function register(dir: string, n: number, latencyMs: number, runner: (argv: string[], env: Record<string, string>) => Promise<Run>): Promise<Registered & { again: () => Promise<Registered> }> {
   const fake = await startFakeServer({ latencyMs });
   addProject(fake.state, 'bench');
   const env = cliEnv(home, { PREFECT__BACKEND: 'server', PREFECT__SERVER__ENDPOINT: fake.url });
   const argv = ['register', '--json', '--project', 'bench', '--concurrency', String(CONCURRENCY)];
-  const once = async (expected: keyof RegisterJson['summary']): Promise<{ run: Run; requests: number }> => {
+  const once = async (expected: keyof RegisterJson['summary']): Promise<Registered> => {
     const before = fake.requests.length;
     const run = await runner(argv, env);
     check(run, `register ${n} at ${latencyMs} ms`);
     const summary = (JSON.parse(run.stdout) as RegisterJson).summary;
     if (summary[expected] !== n) throw new Error(`register ${n}: expected ${n} ${expected}, got ${JSON.stringify(summary)}`);
-    return { run, requests: fake.requests.length - before };
+    return { run, requests: fake.requests.length - before, operations: byOperation(fake.requests.slice(before)) };
   };
   const first = await once('registered');
   return {
@@ -110,13 +128,13 @@ async function registrations(dir: string, n: number, bin: { bin: string; hook: s
   for (const [mode, runner] of modes) {
     const local = await register(dir, n, 0, runner);
     await local.again();
-    record({ scenario: `register ${n} new, c=${CONCURRENCY}, 0 ms`, mode, ms: local.run.ms, flows: n, flowsPerSec: n / (local.run.ms / 1000), requests: local.requests, rssMb: local.run.rssMb, idealMs: null, ratio: null, target: '(local time)', met: null });
+    record({ scenario: `register ${n} new, c=${CONCURRENCY}, 0 ms`, mode, ms: local.run.ms, flows: n, flowsPerSec: n / (local.run.ms / 1000), requests: local.requests, rssMb: local.run.rssMb, idealMs: null, ratio: null, target: '(local time)', met: null, operations: local.operations });
     const slow = await register(dir, n, 20, runner);
     // The ideal: round trips of the creates alone at full concurrency, plus the local time.
     const ideal = Math.ceil(n / CONCURRENCY) * 20 + local.run.ms;
-    record({ scenario: `register ${n} new, c=${CONCURRENCY}, 20 ms`, mode, ms: slow.run.ms, flows: n, flowsPerSec: n / (slow.run.ms / 1000), requests: slow.requests, rssMb: slow.run.rssMb, idealMs: ideal, ratio: slow.run.ms / ideal, target: '≤ 1.5× ideal', met: slow.run.ms <= 1.5 * ideal });
+    record({ scenario: `register ${n} new, c=${CONCURRENCY}, 20 ms`, mode, ms: slow.run.ms, flows: n, flowsPerSec: n / (slow.run.ms / 1000), requests: slow.requests, rssMb: slow.run.rssMb, idealMs: ideal, ratio: slow.run.ms / ideal, target: '≤ 1.5× ideal', met: slow.run.ms <= 1.5 * ideal, operations: slow.operations });
     const again = await slow.again();
-    record({ scenario: `re-register ${n} unchanged, 20 ms`, mode, ms: again.run.ms, flows: n, flowsPerSec: n / (again.run.ms / 1000), requests: again.requests, rssMb: again.run.rssMb, idealMs: null, ratio: null, target: '≤ 3 requests', met: again.requests <= 3 });
+    record({ scenario: `re-register ${n} unchanged, 20 ms`, mode, ms: again.run.ms, flows: n, flowsPerSec: n / (again.run.ms / 1000), requests: again.requests, rssMb: again.run.rssMb, idealMs: null, ratio: null, target: '≤ 3 requests', met: again.requests <= 3, operations: again.operations });
   }
 }
 
@@ -176,6 +194,13 @@ async function runBench(): Promise<void> {
   console.log(`\nprefect-git bench — ${machine.cpus} cores (${machine.cpu}), node ${machine.node}; load average ${machine.loadavgStart.map((l) => l.toFixed(1)).join(' ')} → ${document.machine.loadavgEnd.map((l) => l.toFixed(1)).join(' ')}`);
   console.log(table());
   console.log(`ideal = ceil(flows / ${CONCURRENCY}) × 20 ms + local time (the same run at 0 ms); results: bench/results/latest.json`);
+  const seen = new Set<string>();
+  for (const row of rows) {
+    if (row.operations === undefined) continue;
+    const line = Object.entries(row.operations).map(([name, count]) => `${name} ${count}`).join(', ');
+    if (!seen.has(row.scenario)) console.log(`requests of "${row.scenario}": ${line}`);
+    seen.add(row.scenario);
+  }
 }
 
 try {

@@ -214,7 +214,9 @@ export function describeResponseError(
       details,
     });
     const apiError = status < 300 && errors.some((e) => e.code === 'API_ERROR');
-    return { ok: false, failure: status >= 500 ? httpFailure : apiError ? { kind: 'api-error' } : null, error };
+    // A rate limiter's 429 often carries a GraphQL-shaped body; it is still a 429 to wait out.
+    const transient = status >= 500 || status === 429;
+    return { ok: false, failure: transient ? httpFailure : apiError ? { kind: 'api-error' } : null, error };
   }
   if (status === 429 || status === 502 || status === 503 || status === 504) {
     const error = new PrefectGitError('E_API_UNREACHABLE', `Prefect API at ${ctx.url} answered HTTP ${status} to ${operation}`, {

@@ -43,6 +43,7 @@ export async function connectApi(
     backend: connection.backend,
     apiKey: connection.apiKey,
     tenantId: connection.tenantId,
+    ...ctx.io.apiTransport,
     onRequest: (info) => output.debug(`${info.operation} attempt ${info.attempt}: ${info.status ?? info.failure ?? '?'} in ${info.ms} ms`),
   });
   return { api, connection };

@@ -1,3 +1,5 @@
+import type { PrefectApiOptions } from '../api/types.js';
+
 /** Everything the CLI takes from the process, passed in so tests can run it in-process. */
 export interface CliIO {
   stdout: (text: string) => void;
@@ -8,6 +10,12 @@ export interface CliIO {
   stderrIsTTY: boolean;
   /** User home, for ~/.prefect; defaults to the env's HOME. */
   home?: string | undefined;
+  /**
+   * Transport of the Prefect API client (default: real fetch, sleep and timeouts). Tests pass an
+   * instant `sleep` and short `timeoutMs`, so retries and timeouts run through the real CLI in
+   * milliseconds; these are not settings, as users have no reason to change them.
+   */
+  apiTransport?: Pick<PrefectApiOptions, 'fetch' | 'sleep' | 'timeoutMs' | 'random'> | undefined;
 }
 
 /** The real process as a CliIO; only cli/ may touch `process`. */

@@ -3,7 +3,7 @@ import { ExitCode, PrefectGitError, isPrefectGitError } from '../errors.js';
 import type { CliIO } from './io.js';
 import { processIO } from './io.js';
 import { Output } from './output.js';
-import { buildProgram } from './program.js';
+import { loadProgram } from './program-base.js';
 
 /** The JSON shape of an error under --json (docs/errors.md). */
 function errorDocument(error: PrefectGitError): { error: Record<string, unknown> } {
@@ -23,7 +23,8 @@ function report(output: Output, error: PrefectGitError): void {
  */
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
   const state = { output: new Output(io, {}), exitCode: ExitCode.Ok as number };
-  const program = buildProgram(io, state);
+  // Only the command being run is loaded: start-up stays small for --version and ref.
+  const program = await loadProgram(io, state, argv);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return state.exitCode;
@@ -35,7 +36,9 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
       const usage = new PrefectGitError('E_USAGE', error.message.replace(/^error: /, ''), {
         hint: 'Run `prefect-git --help` or `prefect-git <command> --help` for usage and examples.',
       });
-      if (state.output.json) state.output.writeJson(errorDocument(usage));
+      // A usage error stops before any action applied the global options: --json is read from
+      // what commander parsed so far, so scripts still get the error document on stdout.
+      if (state.output.json || program.opts<{ json?: boolean }>().json === true) state.output.writeJson(errorDocument(usage));
       return ExitCode.Usage;
     }
     if (isPrefectGitError(error)) {

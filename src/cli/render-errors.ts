@@ -20,7 +20,10 @@ export function renderFlowErrors(output: Output, errors: readonly FlowLoadError[
   for (const error of errors) {
     const where = error.file ? `${error.file}${error.line ? `:${error.line}:${error.column}` : ''}: ` : '';
     const flow = error.flow ? ` [flow ${error.flow}]` : '';
-    output.error(`  ${output.colors.red('✗')} ${where}${error.message}${flow} (${error.code})`);
+    // The static loader's messages already start with file:line:column (they are also JSON
+    // messages): written once, so the line still reads `file:line:column: message`.
+    const message = where !== '' && error.message.startsWith(where) ? error.message.slice(where.length) : error.message;
+    output.error(`  ${output.colors.red('✗')} ${where}${message}${flow} (${error.code})`);
     if (error.hint) output.error(`      ${output.colors.dim('hint')} ${error.hint}`);
   }
 }

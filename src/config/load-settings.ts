@@ -48,18 +48,29 @@ async function findConfigFile(cwd: string, stopAt: string | undefined): Promise<
         const message = error instanceof Error ? error.message.split('\n')[0] ?? 'invalid TOML' : 'invalid TOML';
         return { file, error: { where, message: `invalid TOML: ${message}` } };
       }
-      if (name === 'prefect-git.toml') return { file, table: (doc['tool.prefect-git'] as Record<string, unknown> | undefined) ?? doc, text };
-      const tool = doc.tool as Record<string, unknown> | undefined;
-      const table = tool?.['prefect-git'];
-      if (table && typeof table === 'object') return { file, table: table as Record<string, unknown>, text };
+      const table = isTable(doc.tool) ? doc.tool['prefect-git'] : undefined;
+      if (table !== undefined && !isTable(table)) {
+        // `[[tool.prefect-git]]` or `tool.prefect-git = ...`: report it rather than list odd keys.
+        return { file, error: { where: file, message: '[tool.prefect-git] must be a table of settings' } };
+      }
+      // In prefect-git.toml the keys may also be written at the top level (docs/configuration.md).
+      if (name === 'prefect-git.toml') return { file, table: table ?? doc, text };
+      if (table !== undefined) return { file, table, text };
     }
     if ((stopAt && path.resolve(stopAt) === dir) || path.dirname(dir) === dir) return undefined;
   }
 }
 
+/** A TOML table (smol-toml gives dates as Date objects and arrays as arrays). */
+function isTable(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date);
+}
+
 /** The line where `key =` is written, for error messages (best effort). */
 function lineOf(text: string, key: string): number | undefined {
-  const index = text.split('\n').findIndex((line) => new RegExp(`^\\s*["']?${key}["']?\\s*=`).test(line));
+  // A quoted TOML key can hold any character: escaped, it cannot break (or hang) the pattern.
+  const re = new RegExp(`^\\s*["']?${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']?\\s*=`);
+  const index = text.split('\n').findIndex((line) => re.test(line));
   return index >= 0 ? index + 1 : undefined;
 }
 

@@ -38,7 +38,8 @@ interface Sent {
 /**
  * Registers what the plan says. "skipped" means the server answered with the id of the existing
  * version (Prefect's own notion, prefect1.md §4.6); unchanged flows are not sent at all unless
- * forced, and are reported as skipped too.
+ * forced, and are reported as skipped too. `refused` items (the branch guard) are not sent and are
+ * reported failed with their refusal.
  *
  * @returns per-flow results in plan order, and counts. Flow failures are data, not exceptions.
  * @throws PrefectGitError only when nothing can be registered: the project cannot be created

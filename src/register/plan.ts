@@ -35,6 +35,8 @@ export interface PlanOptions {
  * version stores the idempotency key of the registration that made it; if our key equals it and
  * that version is not archived, the server returns the existing id and creates nothing. After a
  * forced registration the stored key is null, so the next run is `changed`, as on the server.
+ * With `ref`, a flow whose newest version another branch (or a tag) registered is `refused`
+ * (`E_REF_CHANGE`, ref-guard.ts), or only warned about with `allowRefChange`.
  *
  * @returns the plan; sends no mutation.
  * @throws PrefectGitError E_PROJECT_NOT_FOUND when the project is missing and `createProject` is

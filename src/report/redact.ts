@@ -13,9 +13,29 @@ const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@:]*(?::[^\s/@]*)?@/gi;
 /** Shorter values would mask ordinary words; real keys and tokens are long. */
 const MIN_SECRET_LENGTH = 4;
 
-/** The forms a secret can take in output: raw, URL-encoded, base64 (alone or as `user:secret`). */
+/** Shorter base64 cores could match unrelated base64 text. */
+const MIN_CORE_LENGTH = 8;
+
+/**
+ * The base64 of a secret as it appears inside longer base64 text (`Basic base64(user:secret)`
+ * for any user): at each of the three byte alignments, the characters that encode only the
+ * secret's bytes. Standard and URL-safe alphabets.
+ */
+function base64Cores(secret: string): string[] {
+  const bytes = Buffer.from(secret, 'utf8');
+  const cores: string[] = [];
+  for (let shift = 0; shift < 3; shift++) {
+    const b64 = Buffer.concat([Buffer.alloc(shift), bytes]).toString('base64');
+    // The first group holds filler bytes when shifted; the last partial group holds whatever follows.
+    const core = b64.slice(shift === 0 ? 0 : 4, Math.floor((shift + bytes.length) / 3) * 4);
+    if (core.length >= MIN_CORE_LENGTH) cores.push(core, core.replace(/\+/g, '-').replace(/\//g, '_'));
+  }
+  return cores;
+}
+
+/** The forms a secret can take in output: raw, URL-encoded, base64 (alone or inside `user:secret`). */
 function encodedForms(secret: string): string[] {
-  const forms = new Set<string>([secret, encodeURIComponent(secret), encodeURI(secret)]);
+  const forms = new Set<string>([secret, encodeURIComponent(secret), encodeURI(secret), ...base64Cores(secret)]);
   for (const text of [secret, `:${secret}`]) {
     const b64 = Buffer.from(text, 'utf8').toString('base64');
     forms.add(b64);

@@ -84,9 +84,12 @@ describe('refused constructs', () => {
       { line: 13, column: 5, construct: 'while n < 2: ...', flow: 'bad' });
   });
 
-  it('exec and eval', async () => {
-    await expectRefusal('with Flow("bad") as bad:\n    exec("show(1)")\n', { line: 12, column: 5, construct: 'exec("show(1)")', flow: 'bad' });
-    await expectRefusal('with Flow("bad") as bad:\n    show(eval("1 + 1"))\n', { line: 12, column: 10, construct: 'eval("1 + 1")', flow: 'bad' });
+  it('exec and eval refuse the whole file (they may define any name, flows included)', async () => {
+    for (const [code, column, construct] of [['exec("show(1)")', 5, 'exec("show(1)")'], ['show(eval("1 + 1"))', 10, 'eval("1 + 1")']] as const) {
+      const result = await loadSource(`${PRELUDE}with Flow("bad") as bad:\n    ${code}\n${AFTER}`);
+      expect(result.flows).toEqual([]);
+      expect(result.errors).toMatchObject([{ code: 'E_UNSUPPORTED', line: 12, column, construct, message: /may define or replace any name/ }]);
+    }
   });
 
   it('a Prefect task class the loader does not model (ShellTask)', async () => {
@@ -97,6 +100,11 @@ describe('refused constructs', () => {
   it('a decorator other than task', async () => {
     await expectRefusal('import functools\n@functools.lru_cache()\ndef work():\n    return show(1)\nwith Flow("bad") as bad:\n    work()\n',
       { line: 16, column: 5, construct: 'work()', flow: 'bad' });
+  });
+
+  it('a Task subclass overriding behaviour Prefect defines (inputs, __call__, ...)', async () => {
+    await expectRefusal('from prefect import Task\nclass Custom(Task):\n    def inputs(self):\n        return {}\nwith Flow("bad") as bad:\n    Custom()()\n',
+      { line: 16, column: 5, construct: 'Custom()', flow: 'bad', message: /overrides Task.inputs/ });
   });
 
   it('try/except around flow building', async () => {
@@ -149,6 +157,22 @@ describe('refused constructs', () => {
     const result = await loadSource(`${PRELUDE}items = [1, 2]\nwhile len(items) < 3:\n    items.append(0)\nwith Flow("uses-items") as uses:\n    for i in items:\n        show(i)\n${AFTER}`);
     expect(result.flows.map((f) => f.name)).toEqual(['good-before', 'good-after']);
     expect(result.errors).toMatchObject([{ code: 'E_UNSUPPORTED', line: 12, column: 1, construct: 'while len(items) < 3: ...', flow: 'uses-items' }]);
+  });
+});
+
+describe('constructs that make more than one flow uncertain', () => {
+  it('changing prefect.context refuses every task created afterwards', async () => {
+    const result = await loadSource(`${PRELUDE}import prefect\nprefect.context.update(tags={"x"})\n${AFTER}`);
+    expect(result.flows.map((f) => f.name)).toEqual(['good-before']);
+    expect(result.errors).toMatchObject([
+      { code: 'E_UNSUPPORTED', line: 12, column: 1, construct: 'prefect.context.update(tags={"x"})', flow: 'good-after', message: /context/ },
+    ]);
+  });
+
+  it('a star import from outside the repository refuses the whole file', async () => {
+    const result = await loadSource(`${PRELUDE}from acme_tasks import *\n${AFTER}`);
+    expect(result.flows).toEqual([]);
+    expect(result.errors).toMatchObject([{ code: 'E_UNSUPPORTED', line: 11, column: 1, construct: 'from acme_tasks import *' }]);
   });
 });
 

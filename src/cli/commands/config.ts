@@ -45,6 +45,7 @@ function addSettingFlags(command: Command): Command {
     .option('--use-ssh', 'flow runs clone over ssh')
     .option('--label <label>', 'add a run-config label (repeatable)', collect)
     .option('--prefect-version <version>', 'the __version__ written into serialized flows')
+    .option('--image <image>', 'image for run configs that take one')
     .addOption(new Option('--loader <loader>', 'how flows are read').choices(['auto', 'static', 'python', 'both']))
     .option('--python <path>', 'Python interpreter for the python loader')
     .option('--python-timeout <seconds>', 'seconds the python loader may take')

@@ -3,6 +3,7 @@
  * Python whose result is certain, producing exactly what `prefect register` would serialize —
  * or a refusal that names the file, line, column and construct.
  */
+import { isPrefectGitError } from '../../errors.js';
 import type { GitStorage } from '../../storage/types.js';
 import type { FlowFile, FlowLoadError, LoadedFlow, LoadResult } from '../types.js';
 import { Interpreter, runModule } from './evaluator/interpreter.js';
@@ -117,10 +118,19 @@ function collectFlows(scope: Scope, file: FlowFile, options: StaticLoadOptions, 
 }
 
 function loadFlow(flow: FlowObj, file: FlowFile, options: StaticLoadOptions, version: string, errors: FlowLoadError[]): LoadedFlow[] {
+  // A flow imported from another module is defined there; its line is not in this file.
+  const line = flow.node.file.path === file.path ? lineOf(flow.node) : undefined;
+  let storage: GitStorage;
   try {
-    const storage = options.storageFor({ name: flow.name, flowPath: file.path });
+    storage = options.storageFor({ name: flow.name, flowPath: file.path });
+  } catch (e) {
+    if (!isPrefectGitError(e)) throw e;
+    errors.push({ code: e.code, file: file.path, line: line ?? 0, column: 0, message: e.message, hint: e.hint ?? '', flow: flow.name });
+    return [];
+  }
+  try {
     const serialized = serializeFlow(flow, storage, options.labels ?? [], version);
-    return [{ name: flow.name, flowPath: file.path, line: lineOf(flow.node), loader: 'static', serialized }];
+    return [{ name: flow.name, flowPath: file.path, line, loader: 'static', serialized }];
   } catch (e) {
     if (e instanceof Refusal || e instanceof PyError) {
       errors.push(toFlowLoadError(e, flow.name));

@@ -3,7 +3,7 @@
  * The wasm tree is deleted right after conversion; nothing else keeps wasm memory.
  */
 import { readFile } from 'node:fs/promises';
-import { Language, Parser, type Node as TsNode, type Tree } from 'web-tree-sitter';
+import { Language, Parser, type Node as TsNode, type Tree, type TreeCursor } from 'web-tree-sitter';
 import { fileError } from './refusal.js';
 import { positionAt, type SourceFile, type Syntax } from './syntax.js';
 import type { FlowLoadError } from '../types.js';
@@ -93,6 +93,19 @@ interface Frame {
   fields: Map<string, Syntax[]> | undefined;
   fieldName: string | null;
   skip: boolean;
+}
+
+/** End of an identifier: scanned for ASCII names, asked from the tree otherwise. */
+function identifierEnd(text: string, start: number, cursor: TreeCursor): number {
+  let i = start;
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const word = (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f;
+    if (!word) break;
+  }
+  // A non-ASCII character right after may still belong to the name: let tree-sitter say.
+  if (i === start || (i < text.length && text.charCodeAt(i) > 0x7f)) return cursor.endIndex;
+  return i;
 }
 
 /** Per-language tables, so most nodes cost one or two wasm calls besides moving the cursor. */
@@ -209,11 +222,11 @@ function convert(root: TsNode, file: SourceFile, language: Language): { node: Sy
         stack.push(open());
         continue;
       }
-      // A leaf (or a skipped body): only now are its offsets needed. A dropped punctuation token
-      // matters only as the first child (its parent's start) or the last one (its parent's end).
+      // A leaf (or a skipped body): only now are its offsets needed. Anonymous tokens (named after
+      // their own text) matter only as a parent's first child (its start) or last (its end).
       const parentFrame = stack[stack.length - 2];
-      if (!top.skip || !parentFrame || parentFrame.start < 0) top.start = cursor.startIndex;
-      if (!top.skip) top.end = cursor.endIndex;
+      if (top.named || !parentFrame || parentFrame.start < 0) top.start = cursor.startIndex;
+      if (top.named) top.end = top.type === 'identifier' ? identifierEnd(file.text, top.start, cursor) : cursor.endIndex;
       // Close frames until a sibling exists.
       for (;;) {
         const frame = stack.pop() as Frame;

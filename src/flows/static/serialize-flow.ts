@@ -93,7 +93,7 @@ export function serializeFlow(flow: FlowObj, storage: GitStorage, labels: readon
     .map((t): PyObject => ({ slug: slugOf(t), __version__: version }));
   const schedule = scheduleOf(flow, version);
   const runConfig = serializeRunConfig(runConfigOf(flow), labels, version, compareCodePoints);
-  const storageJson = structuredClone(storage) as unknown as PyObject;
+  const storageJson: PyObject = { ...(storage as unknown as PyObject), flows: { ...storage.flows }, secrets: [...storage.secrets] };
   return {
     name: flow.name,
     type: 'prefect.core.flow.Flow',

@@ -6,6 +6,8 @@ import { fileError } from './refusal.js';
 import type { FlowLoadError } from '../types.js';
 
 const PARSE_HINT = 'fix the syntax error; Python cannot import this file either';
+/** Rejects invalid UTF-8 (overlongs and surrogates included), keeps a BOM we already removed. */
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const COOKIE = /^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)/;
 
 /** Decoded source, or the error Python would raise on it. */
@@ -18,7 +20,8 @@ export function decodeSource(path: string, bytes: Uint8Array): DecodeResult {
   // The cookie is ASCII on line 1 or 2; read it before decoding (another encoding may apply).
   const head = Buffer.from(body.buffer, body.byteOffset, Math.min(body.byteLength, 1024)).toString('latin1');
   const cookie = codingCookie(head);
-  const nonAscii = body.some((b) => b > 0x7f);
+  let nonAscii = false;
+  for (let i = 0; i < body.length && !nonAscii; i++) nonAscii = (body[i] as number) > 0x7f;
   // Another ASCII-compatible encoding reads pure ASCII the same; otherwise the text would differ.
   if (cookie !== undefined && !/^utf[-_]?8(?:[-_].*)?$/i.test(cookie) && nonAscii) {
     return {
@@ -27,12 +30,14 @@ export function decodeSource(path: string, bytes: Uint8Array): DecodeResult {
         'save the file as UTF-8, or register it with `--loader python`', `coding: ${cookie}`),
     };
   }
-  const bad = firstInvalidUtf8(body);
-  if (bad >= 0) {
+  let text: string;
+  try {
+    text = STRICT_UTF8.decode(body);
+  } catch {
+    const bad = Math.max(0, firstInvalidUtf8(body));
     const { line, column } = bytePosition(body, bad);
     return fail(path, line, column, `invalid UTF-8 byte 0x${(body[bad] ?? 0).toString(16).padStart(2, '0')}; Python reads source files as UTF-8`);
   }
-  let text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
   const nul = text.indexOf('\0');
   if (nul >= 0) {
     const { line, column } = charPosition(text, nul);

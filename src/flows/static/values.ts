@@ -69,6 +69,8 @@ export interface ClassV {
   /** The Prefect class this one derives from, if any (`Task` only is supported). */
   readonly prefectBase: 'Task' | undefined;
   readonly node: Syntax | undefined;
+  /** Set when the class overrides Task behaviour the loader models itself (refused on use). */
+  unsupported?: string;
 }
 
 /** A native function or method the loader implements. */

@@ -44,6 +44,11 @@ export interface FakeServerOptions {
   rejectFlow?: (flow: PyValue) => string | undefined;
   /** Refuse `set_flow_group_description` / `delete_project` calls with a resolver error (returns the message). */
   refuse?: (field: string, input: Record<string, unknown>) => string | undefined;
+  /**
+   * Append the request's headers (Authorization included) to every error message, as careless
+   * gateways do: the secrets tests check that no such echo reaches the output.
+   */
+  echoHeaders?: boolean;
 }
 
 /** One logged request. */
@@ -116,8 +121,12 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     const variables = rawVars !== null && typeof rawVars === 'object' ? (rawVars as Record<string, unknown>) : {};
     const entry: FakeRequest = { operationName: null, kind: null, query, variables, headers: req.headers, status: 200 };
     requests.push(entry);
-    const reply = (status: number, payload: unknown, headers?: Record<string, string>): void => {
+    const reply = (status: number, payload: { errors?: Array<{ message: string } & Record<string, unknown>> } & Record<string, unknown>, headers?: Record<string, string>): void => {
       entry.status = status;
+      if (options.echoHeaders && payload.errors) {
+        const echo = ` (request headers: ${JSON.stringify(req.headers)})`;
+        payload = { ...payload, errors: payload.errors.map((e) => ({ ...e, message: e.message + echo })) };
+      }
       send(res, status, payload, headers);
     };
 

@@ -91,6 +91,10 @@ function touchesPrefect(v: Value, depth = 0): boolean {
 
 function callOpaque(interp: Interp, fn: OpaqueV, args: CallArgs, node: Syntax): Value {
   if (fn.poison) throw fn.poison;
+  // prefect.context / prefect.config decide tags and task defaults: changing them is not followed.
+  if (/^prefect\.(context|config)\b/.test(fn.what) && !/^prefect\.(context|config)(\.[A-Za-z_]\w*)*\.get$/.test(fn.what)) {
+    refuse(node, `calling ${fn.what} (it may change Prefect's context or configuration)`);
+  }
   const all = [...args.positional, ...args.keywords.map(([, v]) => v)];
   for (const a of all) checkPoison(a);
   const hands = all.find((a) => touchesPrefect(a));

@@ -20,6 +20,13 @@ import type { Completion } from './statements.js';
 
 const RESERVED_RUN_ARGS = ['upstream_tasks', 'mapped', 'task_args', 'flow'];
 
+/** Task methods the loader implements itself: a subclass overriding one is not modelled. */
+const MODELLED_TASK_METHODS = new Set(['__call__', '__new__', 'bind', 'map', 'copy', 'set_upstream', 'set_downstream',
+  'set_dependencies', '__getitem__', '__iter__', 'inputs', 'outputs', 'serialize', '__repr__', '__str__', '__getattr__',
+  '__getattribute__', '__setattr__', '__or__', '__ror__', '__add__', '__radd__', '__sub__', '__rsub__', '__mul__', '__rmul__',
+  '__truediv__', '__rtruediv__', '__floordiv__', '__rfloordiv__', '__mod__', '__rmod__', '__pow__', '__rpow__', '__and__',
+  '__rand__', '__gt__', '__ge__', '__lt__', '__le__', '__eq__', '__hash__', 'is_equal', 'is_not_equal', 'not_', 'or_']);
+
 /** True for Prefect's own `Task` class value. */
 export function isRootTask(c: ClassV): boolean {
   return c.prefectBase === 'Task' && c.node === undefined;
@@ -51,7 +58,12 @@ export function defineClass(interp: Interp, node: Syntax, scope: Scope, runBlock
     kind: 'class', name, qualname, module: scope.module.name, bases, members: body.vars,
     prefectBase: base?.prefectBase, node,
   };
-  if (cls.prefectBase === 'Task') validateRun(cls, node);
+  if (cls.prefectBase === 'Task') {
+    validateRun(cls, node);
+    const overridden = [...cls.members.keys()].find((m) => MODELLED_TASK_METHODS.has(m));
+    if (overridden) cls.unsupported = `${cls.name} overrides Task.${overridden}`;
+    else if (base?.unsupported) cls.unsupported = base.unsupported;
+  }
   return cls;
 }
 
@@ -117,6 +129,7 @@ export function taskInitKwargs(args: CallArgs, node: Syntax): Map<string, Value>
 /** `Cls(*args, **kwargs)`. */
 export function instantiate(interp: Interp, cls: ClassV, args: CallArgs, node: Syntax): Value {
   if (cls.prefectBase !== 'Task') return refuse(node, `creating an instance of the class ${cls.name} (only Task subclasses are modelled)`);
+  if (cls.unsupported) return refuse(node, `a Task subclass whose behaviour is not modelled: ${cls.unsupported}`);
   if (isRootTask(cls)) {
     const spec = BUILTIN_TASK_CLASSES.Task;
     const task = new TaskObj(spec?.type ?? 'prefect.core.task.Task', undefined, spec?.signature ?? { params: [], outputs: 'None', inferredNout: null }, node);

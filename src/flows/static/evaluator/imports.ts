@@ -111,8 +111,8 @@ function importedName(interp: Interp, module: ModuleV, name: string, node: Synta
       module.attrs.set(name, sub);
       return sub;
     }
-    // Not modelled: a Prefect name (task class, function) that could be anything but a Flow.
-    return prefectOpaque(`${module.name}.${name}`, false);
+    // Not modelled: a Prefect name (task class, function); only flow-named ones can give a Flow.
+    return prefectOpaque(`${module.name}.${name}`, /flow/i.test(name), node);
   }
   return module.prefectish ? prefectOpaque(`${module.name}.${name} (from a module the loader cannot read)`, true, node) : plainOpaque(`${module.name}.${name}`);
 }

@@ -25,10 +25,15 @@ export const MAX_STEPS = 1_000_000;
 
 export class Interpreter implements Interp {
   ctx: PrefectContext = { flow: undefined, tags: new Set(), caseCtx: undefined };
-  contextPoison: Refusal | undefined;
   readonly refusals: Refusal[] = [];
   private steps = 0;
   private ids = 0;
+
+  /**
+   * Per file: prefect register loads each file inside `prefect.context(...)`, which restores the
+   * context afterwards, so a change made while loading one file does not reach the next.
+   */
+  contextPoison: Refusal | undefined;
 
   constructor(readonly host: ModuleHost) {}
 

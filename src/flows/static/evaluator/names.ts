@@ -4,7 +4,7 @@
  * so only `__name__ == "__main__"` (false both times) is evaluated; other uses are refused.
  */
 import { checkPoison } from '../convert.js';
-import { raisePy } from '../refusal.js';
+import { raisePy, refuse } from '../refusal.js';
 import type { Syntax } from '../syntax.js';
 import { native, plainOpaque, pyStr, type Value } from '../values.js';
 import type { Interp } from './interp-types.js';
@@ -23,6 +23,9 @@ export function lookupName(interp: Interp, name: string, node: Syntax, scope: Sc
   }
   if (name === '__file__') return plainOpaque('__file__ (the path differs between registration and flow runs)');
   if (name === '__doc__') return plainOpaque('the module docstring');
+  if (name === '__builtins__') return refuse(node, '__builtins__ (builtins may be replaced)');
+  // Other module dunders (__spec__, __package__, ...) exist at run time; their values are not modelled.
+  if (/^__\w+__$/.test(name)) return plainOpaque(name);
   const builtin = PY_BUILTINS.get(name);
   if (builtin) return builtin;
   return raisePy(node, 'NameError', `name '${name}' is not defined`);

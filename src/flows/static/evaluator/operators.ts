@@ -6,7 +6,7 @@
 import { checkPoison, describe, refuseUnknown } from '../convert.js';
 import { operatorTask } from '../prefect-model/task-ops.js';
 import { raisePy, refuse } from '../refusal.js';
-import { field, textOf, type Syntax } from '../syntax.js';
+import { field, type Syntax } from '../syntax.js';
 import { FALSE, plainOpaque, pyBool, pyFloatV, pyInt, TRUE, type Value } from '../values.js';
 import type { Interp } from './interp-types.js';
 import { arith, compare, equals, keyOf } from './ops.js';
@@ -16,9 +16,10 @@ const TASK_OPERATORS: Record<string, string> = { '+': 'Add', '-': 'Sub', '*': 'M
 
 function operatorText(node: Syntax): string {
   const op = field(node, 'operator');
-  if (op) return textOf(op);
+  // Anonymous tokens are named after their text (the converter keeps no offsets for them).
+  if (op) return op.type;
   const token = node.children.find((c) => !c.named);
-  return token ? textOf(token) : '?';
+  return token ? token.type : '?';
 }
 
 export function evalBinary(interp: Interp, node: Syntax, scope: Scope): Value {
@@ -124,7 +125,7 @@ function comparisonParts(node: Syntax): { operands: Syntax[]; ops: string[] } {
       }
       operands.push(c);
     } else {
-      const t = textOf(c);
+      const t = c.type;
       pending = pending === undefined ? t : `${pending} ${t}`;
     }
   }

@@ -36,12 +36,12 @@ function footprint(node: Syntax, fp: Footprint, inFunction: boolean): void {
     switch (n.type) {
       case 'identifier':
         fp.reads.add(textOf(n));
-        if (textOf(n) === 'context') fp.mentionsContext = true;
+        if (textOf(n) === 'context' || textOf(n) === 'config') fp.mentionsContext = true;
         return;
       case 'attribute': {
         walk(field(n, 'object') as Syntax);
         const attr = textOf(field(n, 'attribute') as Syntax);
-        if (attr === 'context') fp.mentionsContext = true;
+        if (attr === 'context' || attr === 'config') fp.mentionsContext = true;
         if (attr === 'bind') fp.mutates = true;
         return;
       }

@@ -128,7 +128,8 @@ function execAssignment(interp: Interp, node: Syntax, scope: Scope): Value {
 function execAugmented(interp: Interp, node: Syntax, scope: Scope): void {
   const target = field(node, 'left') as Syntax;
   const opNode = field(node, 'operator');
-  const op = (opNode ? textOf(opNode) : '+=').replace(/=$/, '');
+  // Anonymous tokens are named after their text (the converter keeps no offsets for them).
+  const op = (opNode ? opNode.type : '+=').replace(/=$/, '');
   // Python evaluates `obj` / `obj[key]` once; evaluating twice is only equivalent without calls.
   if (target.type !== 'identifier' && containsCall(target)) refuse(target, 'augmented assignment to a target that calls something');
   const current = interp.evalExpr(target, scope);

@@ -3,7 +3,7 @@
  * (exec, eval, getattr, globals, ...) refuse; I/O returns unknown plain values.
  */
 import { checkPoison, describe, expectInt, refuseUnknown } from '../convert.js';
-import { raisePy, refuse } from '../refusal.js';
+import { FileRefusal, raisePy, refuse } from '../refusal.js';
 import type { Syntax } from '../syntax.js';
 import {
   FALSE, NONE, native, plainOpaque, pyBool, pyFloatV, pyInt, pyList, pyStr, pyTuple, TRUE,
@@ -34,6 +34,13 @@ function arg(args: CallArgs, i: number, name: string, node: Syntax): Value {
 
 function refuser(name: string, why: string): BuiltinV {
   return fn(name, (_i, _a, node) => refuse(node, `${name}() ${why}`));
+}
+
+/** Builtins that can bind any module name (flows included): no flow of the file is certain. */
+function fileRefuser(name: string, why: string): BuiltinV {
+  return fn(name, (_i, _a, node) => {
+    throw new FileRefusal(node, `${name}() ${why}, which may define or replace any name of the file`);
+  });
 }
 
 function len(interp: Interp, args: CallArgs, node: Syntax): Value {
@@ -170,16 +177,16 @@ const entries: BuiltinV[] = [
   fn('isinstance', isinstance),
   fn('open', () => plainOpaque('a file opened while the flow is registered')),
   fn('input', (_i, _a, n) => refuse(n, 'input()')),
-  refuser('exec', 'runs code the loader cannot read'),
-  refuser('eval', 'runs code the loader cannot read'),
-  refuser('compile', 'compiles code the loader cannot read'),
+  fileRefuser('exec', 'runs code the loader cannot read'),
+  fileRefuser('eval', 'runs code the loader cannot read'),
+  fileRefuser('compile', 'compiles code the loader cannot read'),
   refuser('__import__', 'imports dynamically'),
-  refuser('globals', 'exposes the namespace'),
-  refuser('locals', 'exposes the namespace'),
-  refuser('vars', 'exposes the namespace'),
+  fileRefuser('globals', 'exposes the namespace'),
+  fileRefuser('locals', 'exposes the namespace'),
+  fileRefuser('vars', 'exposes the namespace'),
   refuser('getattr', 'reads attributes dynamically'),
-  refuser('setattr', 'sets attributes dynamically'),
-  refuser('delattr', 'deletes attributes dynamically'),
+  fileRefuser('setattr', 'sets attributes dynamically'),
+  fileRefuser('delattr', 'deletes attributes dynamically'),
   refuser('hasattr', 'inspects attributes dynamically'),
   refuser('callable', 'inspects objects dynamically'),
   refuser('id', 'depends on memory addresses'),
