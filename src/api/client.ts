@@ -18,6 +18,7 @@ import {
   REGISTERED_FLOWS,
   SECRET_NAMES,
   SET_FLOW_GROUP_DESCRIPTION,
+  setFlowGroupDescriptionsDocument,
   TENANTS,
   operationName,
 } from './operations.js';
@@ -168,6 +169,14 @@ export function createPrefectApi(options: PrefectApiOptions): PrefectApi {
       // Idempotent: setting the same text twice is harmless, so transport failures are retried.
       const data = await send<{ set_flow_group_description: unknown }>(SET_FLOW_GROUP_DESCRIPTION, { input: { flow_group_id: flowGroupId, description } }, true);
       assertSuccess(data.set_flow_group_description, 'set_flow_group_description');
+    },
+
+    async setFlowGroupDescriptions(items) {
+      if (items.length === 0) return [];
+      const variables: Record<string, unknown> = {};
+      items.forEach((item, i) => (variables[`i${i}`] = { flow_group_id: item.flowGroupId, description: item.description }));
+      const data = await send<Record<string, unknown>>(setFlowGroupDescriptionsDocument(items.length), variables, true);
+      return items.filter((_, i) => !(isRecord(data[`d${i}`]) && data[`d${i}`] !== null && (data[`d${i}`] as { success?: unknown }).success === true)).map((item) => item.flowGroupId);
     },
 
     async projectsWithFlows() {

@@ -145,6 +145,18 @@ export const SET_FLOW_GROUP_DESCRIPTION = /* GraphQL */ `
 `;
 
 /**
+ * Sets many flow-group descriptions in one request (one aliased field per flow group): with
+ * provenance on, one request per registered flow would double the round trips of a
+ * registration. `count` fields `d0..d<count-1>`, variables `$i0..`.
+ */
+export function setFlowGroupDescriptionsDocument(count: number): string {
+  const indexes = Array.from({ length: count }, (_, i) => i);
+  const variables = indexes.map((i) => `$i${i}: set_flow_group_description_input!`).join(', ');
+  const fields = indexes.map((i) => `    d${i}: set_flow_group_description(input: $i${i}) {\n      success\n      error\n    }`).join('\n');
+  return `\n  mutation PrefectGitSetFlowGroupDescriptions(${variables}) {\n${fields}\n  }\n`;
+}
+
+/**
  * Every project with the storage of the newest version of each of its flows, in one request:
  * `prune` matches names against the pattern and reads which refs the flows were registered from.
  */

@@ -156,6 +156,11 @@ export interface PrefectApi {
   registeredFlows(projectId: string): Promise<RegisteredFlow[]>;
   /** Sets a flow group's description (outside the hashed payload). Throws E_API_GRAPHQL when refused. */
   setFlowGroupDescription(flowGroupId: string, description: string): Promise<void>;
+  /**
+   * Sets many descriptions in one request. Resolves to the ids whose update the server did not
+   * confirm (empty when all succeeded); transport and GraphQL errors reject as usual.
+   */
+  setFlowGroupDescriptions(items: ReadonlyArray<{ flowGroupId: string; description: string }>): Promise<string[]>;
   /** Every project visible to the caller with its flows' refs, in ONE request. */
   projectsWithFlows(): Promise<ProjectWithFlows[]>;
   /** Deletes a project (and, on the server, its flows). Throws E_API_GRAPHQL when refused. */

@@ -30,7 +30,15 @@ export function addApiOptions(command: Command): Command {
 export async function connectApi(
   ctx: CommandContext,
   output: Output,
-  flags: { api?: string | undefined; backend?: 'server' | 'cloud' | undefined; apiKeyFile?: string | undefined },
+  flags: {
+    api?: string | undefined;
+    backend?: 'server' | 'cloud' | undefined;
+    apiKeyFile?: string | undefined;
+    /** `api_timeout` setting, seconds. */
+    timeout?: number | undefined;
+    /** `api_retries` setting. */
+    retries?: number | undefined;
+  },
 ): Promise<{ api: PrefectApi; connection: PrefectConnection }> {
   const connection = await readPrefectConnection({
     env: ctx.io.env,
@@ -43,6 +51,8 @@ export async function connectApi(
     backend: connection.backend,
     apiKey: connection.apiKey,
     tenantId: connection.tenantId,
+    ...(flags.timeout !== undefined ? { timeoutMs: flags.timeout * 1000 } : {}),
+    ...(flags.retries !== undefined ? { retries: flags.retries } : {}),
     ...ctx.io.apiTransport,
     onRequest: (info) => output.debug(`${info.operation} attempt ${info.attempt}: ${info.status ?? info.failure ?? '?'} in ${info.ms} ms`),
   });

@@ -30,6 +30,8 @@ export const SETTING_DEFAULTS: { readonly [K in SettingKey]: SettingDefault<K> }
   concurrency: { value: 4 },
   backend: { note: "from Prefect's config (PREFECT__BACKEND, ~/.prefect/backend.toml), else cloud" },
   api: { note: "from Prefect's config (PREFECT__CLOUD__API, server or cloud endpoint)" },
+  api_timeout: { value: 15 },
+  api_retries: { value: 5 },
   prefect_version: { value: '1.4.1' },
   image: { note: 'none' },
   create_project: { value: false },

@@ -22,6 +22,8 @@ export const SETTINGS = {
   concurrency: { schema: z.number().int().min(1).max(64), doc: 'registrations in flight at once (default: 4)' },
   backend: { schema: z.enum(['server', 'cloud']), doc: 'Prefect backend (default: from Prefect config, else cloud, as in Prefect)' },
   api: { schema: z.url(), doc: 'Prefect API URL (default: from Prefect config)' },
+  api_timeout: { schema: z.number().positive().max(600), doc: 'seconds one API request may take before it is retried (default: 15, as Prefect)' },
+  api_retries: { schema: z.number().int().min(0).max(20), doc: 'retries of a failed API request, with backoff (default: 5)' },
   prefect_version: { schema: z.string().regex(/^\d+\.\d+\.\d+\S*$/), doc: 'the __version__ written into serialized flows (default: 1.4.1)' },
   image: { schema: z.string().min(1), doc: 'image for run configs that take one; placeholders {ref} {ref_slug} {tag} {branch} {sha}' },
   create_project: { schema: z.boolean(), doc: 'create the project when it does not exist' },
@@ -35,7 +37,7 @@ export type Settings = { [K in SettingKey]?: z.infer<(typeof SETTINGS)[K]['schem
 /** Settings whose values are lists (comma-separated in env variables). */
 export const LIST_KEYS: ReadonlySet<SettingKey> = new Set(['paths', 'labels']);
 /** Settings whose values are numbers or booleans (converted from env strings). */
-export const NUMBER_KEYS: ReadonlySet<SettingKey> = new Set(['python_timeout', 'concurrency']);
+export const NUMBER_KEYS: ReadonlySet<SettingKey> = new Set(['python_timeout', 'concurrency', 'api_timeout', 'api_retries']);
 export const BOOLEAN_KEYS: ReadonlySet<SettingKey> = new Set(['use_ssh', 'create_project']);
 
 /** The env variable of a setting: `token_secret` → `PREFECT_GIT_TOKEN_SECRET`. */

@@ -6,6 +6,14 @@
 import { spawn } from 'node:child_process';
 import { PrefectGitError } from '../errors.js';
 
+/**
+ * The child environment without GIT_* variables, as simple-git does for repo.ts: an ambient
+ * GIT_DIR or GIT_WORK_TREE (set inside git hooks, for instance) would point git elsewhere.
+ */
+function gitEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.toUpperCase().startsWith('GIT_')));
+}
+
 /** Parses `cat-file --batch` output: `<sha> <type> <size>\n<bytes>\n` or `<name> missing\n`. */
 function parseBatch(output: Buffer, keys: readonly string[]): Map<string, Buffer> {
   const result = new Map<string, Buffer>();
@@ -28,7 +36,7 @@ function parseBatch(output: Buffer, keys: readonly string[]): Map<string, Buffer
 export function readBlobs(cwd: string, objects: ReadonlyArray<{ key: string; object: string }>): Promise<Map<string, Buffer>> {
   if (objects.length === 0) return Promise.resolve(new Map<string, Buffer>());
   return new Promise((resolve, reject) => {
-    const child = spawn('git', ['cat-file', '--batch'], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('git', ['cat-file', '--batch'], { cwd, env: gitEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
     const chunks: Buffer[] = [];
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -53,7 +61,7 @@ export function readBlobs(cwd: string, objects: ReadonlyArray<{ key: string; obj
  */
 export function exportTree(cwd: string, commit: string, dir: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const archive = spawn('git', ['archive', '--format=tar', commit], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const archive = spawn('git', ['archive', '--format=tar', commit], { cwd, env: gitEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
     const tar = spawn('tar', ['-x', '-f', '-', '-C', dir], { stdio: ['pipe', 'ignore', 'pipe'] });
     let stderr = '';
     archive.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));

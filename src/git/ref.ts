@@ -130,6 +130,14 @@ class Resolver {
 export async function resolveRef(options: ResolveRefOptions): Promise<RefResolution> {
   const { repo, env } = options;
   const remote = assertRefName(options.remote ?? 'origin', 'remote');
+  // An empty --tag "" is a mistake (an unset CI variable), not a request for the next rule.
+  for (const [flag, value] of [['--tag', options.tag], ['--branch', options.branch]] as const) {
+    if (value !== undefined && nonEmpty(value) === undefined) {
+      throw new PrefectGitError('E_USAGE', `${flag} was given an empty value`, {
+        hint: `Pass a name (${flag} NAME), or leave ${flag} out to use BUILD_TAG, GIT_BRANCH or the active branch.`,
+      });
+    }
+  }
   const tagFlag = nonEmpty(options.tag);
   const branchFlag = nonEmpty(options.branch);
   if (tagFlag !== undefined && branchFlag !== undefined) {

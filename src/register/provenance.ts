@@ -51,6 +51,9 @@ export function provenanceDescription(input: { ref: { type: 'branch' | 'tag'; na
   return lines.join('\n');
 }
 
+/** Flow groups described per request. */
+const PROVENANCE_BATCH = 50;
+
 /** Input of {@link recordProvenance}. */
 export interface RecordProvenanceOptions {
   api: PrefectApi;
@@ -78,23 +81,33 @@ export async function recordProvenance(options: RecordProvenanceOptions): Promis
   const { api, ref, repository } = options;
   const targets = options.results.filter((result): result is FlowResult & { flowGroupId: string } => result.status === 'registered' && result.flowGroupId !== null);
   const records: ProvenanceRecord[] = [];
+  const items = targets.map((result) => {
+    const url = repository === null ? null : codeUrl({ ...repository, ref, flowPath: result.flowPath });
+    return { result, url, description: provenanceDescription({ ref, commit: ref.commit, flowPath: result.flowPath, url }) };
+  });
+  // Batches of aliased mutations: a few requests for any number of flows, several in flight.
+  const batches: Array<typeof items> = [];
+  for (let i = 0; i < items.length; i += PROVENANCE_BATCH) batches.push(items.slice(i, i + PROVENANCE_BATCH));
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (next < targets.length) {
-      const result = targets[next++]!;
-      const url = repository === null ? null : codeUrl({ ...repository, ref, flowPath: result.flowPath });
-      const description = provenanceDescription({ ref, commit: ref.commit, flowPath: result.flowPath, url });
+    while (next < batches.length) {
+      const batch = batches[next++]!;
+      let unconfirmed: Set<string>;
+      let why = 'the server did not confirm it';
       try {
-        await api.setFlowGroupDescription(result.flowGroupId, description);
-        records.push({ name: result.name, url, recorded: true });
+        unconfirmed = new Set(await api.setFlowGroupDescriptions(batch.map((item) => ({ flowGroupId: item.result.flowGroupId, description: item.description }))));
       } catch (error) {
-        const why = error instanceof Error ? error.message : String(error);
-        options.onWarning(`${result.name} is registered, but recording its provenance in the flow group description failed: ${why}`);
-        records.push({ name: result.name, url, recorded: false });
+        why = error instanceof Error ? error.message : String(error);
+        unconfirmed = new Set(batch.map((item) => item.result.flowGroupId));
+      }
+      for (const item of batch) {
+        const recorded = !unconfirmed.has(item.result.flowGroupId);
+        if (!recorded) options.onWarning(`${item.result.name} is registered, but recording its provenance in the flow group description failed: ${why}`);
+        records.push({ name: item.result.name, url: item.url, recorded });
       }
     }
   };
-  const width = Math.max(1, Math.min(options.concurrency ?? 4, targets.length));
+  const width = Math.max(1, Math.min(options.concurrency ?? 4, batches.length));
   await Promise.all(Array.from({ length: width }, worker));
   const order = new Map(targets.map((t, i) => [t.name, i]));
   return records.sort((a, b) => (order.get(a.name) ?? 0) - (order.get(b.name) ?? 0));

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { buildSchema, parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { OPERATIONS, operationName } from '../../src/api/operations.js';
+import { OPERATIONS, operationName, setFlowGroupDescriptionsDocument } from '../../src/api/operations.js';
 
 const schemaDir = new URL('../fixtures/schema/', import.meta.url);
 const serverSdl = readFileSync(new URL('prefect-server-schema.graphql', schemaDir), 'utf8');
@@ -32,5 +32,13 @@ describe('GraphQL operations', () => {
   it('the validator catches a broken document (negative control)', () => {
     expect(messages(serverSchema, 'query X { flow(where: { nme: { _eq: "x" } }) { id } }')).not.toEqual([]);
     expect(messages(serverSchema, 'mutation X($i: create_project_input!) { create_project(input: $i) { id version } }')).not.toEqual([]);
+  });
+});
+
+describe('batched flow-group descriptions', () => {
+  it.each([1, 3, 50])('the document for %i flow groups validates against the Server schema', (count) => {
+    const doc = setFlowGroupDescriptionsDocument(count);
+    expect(messages(serverSchema, doc)).toEqual([]);
+    expect(doc.match(/set_flow_group_description\(/g)).toHaveLength(count);
   });
 });

@@ -78,3 +78,12 @@ describe('help and version', () => {
     expect(run.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
   });
 });
+
+describe('empty flag values', () => {
+  it('refuses --tag "" with exit 2 instead of silently using the branch', async () => {
+    const repo = createRepo();
+    const run = await runCli(['ref', '--json', '--tag', ''], { cwd: repo.dir });
+    expect(run.code).toBe(2);
+    expect(run.json<{ error: { code: string } }>().error.code).toBe('E_USAGE');
+  });
+});

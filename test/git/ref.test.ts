@@ -44,9 +44,9 @@ describe('rule 1: --tag / --branch', () => {
     expect(error.exitCode).toBe(2);
   });
 
-  it('ignores empty flags and goes on to the next rules', async () => {
-    const { ref } = await resolveIn(createRepo(), { tag: '', branch: '  ' });
-    expect(ref.source).toBe('active-branch');
+  it('refuses empty flag values (an unset CI variable) instead of falling through to the next rules', async () => {
+    await expect(resolveIn(createRepo(), { tag: '' })).rejects.toMatchObject({ code: 'E_USAGE' });
+    await expect(resolveIn(createRepo(), { branch: '  ' })).rejects.toMatchObject({ code: 'E_USAGE' });
   });
 });
 

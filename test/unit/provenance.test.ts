@@ -54,9 +54,9 @@ describe('recordProvenance', () => {
   it('describes only registered flows; a failure is a warning, not an exception', async () => {
     const calls: Array<[string, string]> = [];
     const api = {
-      setFlowGroupDescription: (id: string, text: string) => {
-        calls.push([id, text]);
-        return id === 'group-b' ? Promise.reject(new PrefectGitError('E_API_GRAPHQL', 'set_flow_group_description was refused: nope')) : Promise.resolve();
+      setFlowGroupDescriptions: (items: Array<{ flowGroupId: string; description: string }>) => {
+        for (const item of items) calls.push([item.flowGroupId, item.description]);
+        return Promise.resolve(items.filter((item) => item.flowGroupId === 'group-b').map((item) => item.flowGroupId));
       },
     } as unknown as PrefectApi;
     const warnings: string[] = [];
@@ -73,6 +73,25 @@ describe('recordProvenance', () => {
       { name: 'a', url: 'https://github.com/acme/flows/blob/v1.2.0/flows/a.py', recorded: true },
       { name: 'b', url: 'https://github.com/acme/flows/blob/v1.2.0/flows/b.py', recorded: false },
     ]);
-    expect(warnings).toEqual(['b is registered, but recording its provenance in the flow group description failed: set_flow_group_description was refused: nope']);
+    expect(warnings).toEqual(['b is registered, but recording its provenance in the flow group description failed: the server did not confirm it']);
+  });
+
+  it('sends the descriptions in batches, and a failed batch only warns for its own flows', async () => {
+    const batches: number[] = [];
+    const api = {
+      setFlowGroupDescriptions: (items: Array<{ flowGroupId: string }>) => {
+        batches.push(items.length);
+        return items.some((item) => item.flowGroupId === 'group-f0')
+          ? Promise.reject(new PrefectGitError('E_API_UNREACHABLE', 'connection reset'))
+          : Promise.resolve([]);
+      },
+    } as unknown as PrefectApi;
+    const warnings: string[] = [];
+    const results = Array.from({ length: 120 }, (_, i) => result(`f${i}`, 'registered'));
+    const records = await recordProvenance({ api, results, ref: { ...tag, commit: 'abc' }, repository: null, onWarning: (m) => warnings.push(m), concurrency: 8 });
+    expect(batches.sort((a, b) => a - b)).toEqual([20, 50, 50]);
+    expect(records.filter((r) => !r.recorded)).toHaveLength(50);
+    expect(warnings).toHaveLength(50);
+    expect(warnings[0]).toContain('connection reset');
   });
 });

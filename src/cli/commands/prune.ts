@@ -48,7 +48,7 @@ export function addPruneCommand(program: Command, ctx: CommandContext): void {
       throw new PrefectGitError('E_USAGE', "missing required option '--project-pattern'", { hint: 'Pass the per-branch project name you register with, e.g. --project-pattern "analytics-{ref_slug}".' });
     }
     const remote = values.remote ?? 'origin';
-    const { api } = await connectApi(ctx, output, { api: values.api, backend: values.backend, apiKeyFile: options.apiKeyFile });
+    const { api } = await connectApi(ctx, output, { api: values.api, backend: values.backend, apiKeyFile: options.apiKeyFile, timeout: values.api_timeout, retries: values.api_retries });
     // The remote first: if it cannot be read, no project list is worth fetching.
     const refs = await repo.lsRemote(remote);
     const plan = planPrune({ pattern, projects: await api.projectsWithFlows(), refs, remote });

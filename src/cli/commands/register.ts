@@ -109,7 +109,7 @@ export function addRegisterCommand(program: Command, ctx: CommandContext): void 
       for (const check of report.checks) if (!check.ok && check.overriddenBy) output.warn(`${check.message} (allowed by ${check.overriddenBy})`);
       assertPreflight(report);
 
-      const { api, connection } = await connectApi(ctx, output, { api: values.api, backend: values.backend, apiKeyFile: options.apiKeyFile });
+      const { api, connection } = await connectApi(ctx, output, { api: values.api, backend: values.backend, apiKeyFile: options.apiKeyFile, timeout: values.api_timeout, retries: values.api_retries });
       const defaultBranch = ref.type === 'branch' ? await workspace.repo.remoteDefaultBranch(remote).catch(unknownDefault) : undefined;
       const source = workspace.settings.sources.schedule;
       const schedule = decideSchedule({
@@ -163,6 +163,7 @@ export function addRegisterCommand(program: Command, ctx: CommandContext): void 
         ref,
         repository: sample.repo === null ? null : { repoHost: sample.repo_host, repo: sample.repo },
         onWarning: (message) => output.warn(message),
+        concurrency: values.concurrency ?? 4,
       });
       const results = [...applied.flows, ...refused];
       const codeUrls = new Map(provenance.map((record) => [record.name, record.url]));

@@ -72,7 +72,7 @@ export function addVerifyCommand(program: Command, ctx: CommandContext): void {
         : template;
       const repository = await repositoryOf(repo, remote, values);
 
-      const { api } = await connectApi(ctx, output, { api: values.api, backend: values.backend, apiKeyFile: options.apiKeyFile });
+      const { api } = await connectApi(ctx, output, { api: values.api, backend: values.backend, apiKeyFile: options.apiKeyFile, timeout: values.api_timeout, retries: values.api_retries });
       const { project } = await api.findProject(projectName);
       if (project === null) {
         throw new PrefectGitError('E_PROJECT_NOT_FOUND', `Project '${projectName}' does not exist`, { hint: 'Check the name (and its placeholders); nothing is registered there yet', details: { project: projectName } });

@@ -1,6 +1,6 @@
 /**
  * The schemas the fake server validates against, read from test/fixtures/schema (copies of
- * /work/shared), relative to this file so the suite runs from any checkout.
+ * the shared reference folder), relative to this file so the suite runs from any checkout.
  */
 import { readFileSync } from 'node:fs';
 import { buildSchema, type GraphQLSchema } from 'graphql';
