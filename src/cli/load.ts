@@ -2,7 +2,10 @@ import type { FlowsLoaded } from '../flows/load-flows.js';
 import { loadFlows } from '../flows/load-flows.js';
 import { loadFlowsFromJson } from '../flows/python/from-json.js';
 import { applyImage, expandImage } from '../flows/image.js';
-import type { FlowLoadError } from '../flows/types.js';
+import { recordingReader } from '../flows/changed.js';
+import type { FlowFile, FlowLoadError } from '../flows/types.js';
+import type { ChangedSince } from './changed-since.js';
+import { changedPaths, selectChanged } from './changed-since.js';
 import type { Output } from './output.js';
 import type { Workspace } from './workspace.js';
 import { pythonLoaderFor, readFlowFiles, repoFileReader, warnUncommitted } from './workspace.js';
@@ -12,33 +15,63 @@ export interface LoadFlags {
   name?: string[];
   worktree?: boolean;
   fromJson?: string[];
+  /** `--changed-since REF`: only flows whose file or imported modules changed since REF. */
+  changedSince?: string;
+}
+
+/** What loading needs from the command. */
+export interface LoadContext {
+  env: Record<string, string | undefined>;
+  output: Output;
+  debug?: boolean | undefined;
+  /**
+   * `register --watch`: read these files (from the working tree) instead of discovering them,
+   * and name no uncommitted changes: reading them is the point.
+   */
+  files?: readonly FlowFile[] | undefined;
+}
+
+/** The flows read, how many files they came from and, with `--changed-since`, what was left out. */
+export interface WorkspaceFlows extends FlowsLoaded {
+  fileCount: number;
+  changed?: ChangedSince | undefined;
 }
 
 /**
  * Reads the workspace's flows the way the settings say: files at the ref's commit (or the
  * working tree), with the static, python, auto or both loaders, or `prefect build` JSON files.
+ * With `changedSince`, everything is read (so the counts are exact and the shared module state
+ * is as in a full run) and then only the flows of changed files are kept.
  */
-export async function loadWorkspaceFlows(
-  workspace: Workspace,
-  flags: LoadFlags,
-  context: { env: Record<string, string | undefined>; output: Output; debug?: boolean | undefined },
-): Promise<FlowsLoaded & { fileCount: number }> {
+export async function loadWorkspaceFlows(workspace: Workspace, flags: LoadFlags, context: LoadContext): Promise<WorkspaceFlows> {
   const values = workspace.settings.values;
-  const loaded = flags.fromJson && flags.fromJson.length > 0 ? await loadFromJson(workspace, flags) : await loadFromFiles(workspace, flags, context);
-  if (values.image === undefined) return loaded;
-  const imaged = applyImage(loaded.flows, expandImage(values.image, workspace.resolution.ref));
-  return { ...loaded, flows: imaged.flows, errors: [...loaded.errors, ...imaged.errors] };
+  // Resolved first: a mistyped REF fails before a long load.
+  const changed = flags.changedSince === undefined ? undefined : await changedPaths(workspace, flags.changedSince, flags.worktree === true);
+  const reader = recordingReader(repoFileReader(workspace, { worktree: flags.worktree }));
+  const fromJson = flags.fromJson !== undefined && flags.fromJson.length > 0;
+  const { loaded, files } = fromJson ? { loaded: await loadFromJson(workspace, flags), files: [] } : await loadFromFiles(workspace, flags, context, reader.read);
+  let result: WorkspaceFlows = loaded;
+  if (values.image !== undefined) {
+    const imaged = applyImage(loaded.flows, expandImage(values.image, workspace.resolution.ref));
+    result = { ...loaded, flows: imaged.flows, errors: [...loaded.errors, ...imaged.errors] };
+  }
+  if (changed === undefined) return result;
+  context.output.progress(`finding the flows changed since ${changed.since}`);
+  return selectChanged(workspace, result, { changed, files, reader, fromJson });
 }
 
 async function loadFromFiles(
   workspace: Workspace,
   flags: LoadFlags,
-  context: { env: Record<string, string | undefined>; output: Output; debug?: boolean | undefined },
-): Promise<FlowsLoaded & { fileCount: number }> {
+  context: LoadContext,
+  readRepoFile: (file: string) => Promise<Buffer | undefined>,
+): Promise<{ loaded: WorkspaceFlows; files: FlowFile[] }> {
   const values = workspace.settings.values;
-  const files = await readFlowFiles(workspace, { worktree: flags.worktree });
-  await warnUncommitted(context.output, workspace, files, flags.worktree);
-  context.output.debug(`reading ${files.length} file(s) at ${workspace.resolution.ref.type} ${workspace.resolution.ref.name}`);
+  const files = context.files !== undefined ? [...context.files] : await readFlowFiles(workspace, { worktree: flags.worktree });
+  if (context.files === undefined) await warnUncommitted(context.output, workspace, files, flags.worktree);
+  const where = flags.worktree ? 'the working tree' : `${workspace.resolution.ref.type} ${workspace.resolution.ref.name}`;
+  context.output.debug(`reading ${files.length} file(s) at ${where}`);
+  context.output.progress(`reading ${files.length} flow file${files.length === 1 ? '' : 's'} from ${where}`);
   const { python, cleanup } = pythonLoaderFor(workspace, { worktree: flags.worktree, env: context.env, debug: context.debug, output: context.output });
   try {
     const loaded = await loadFlows({
@@ -46,12 +79,12 @@ async function loadFromFiles(
       storageFor: workspace.storageFor,
       labels: values.labels,
       prefectVersion: values.prefect_version,
-      readRepoFile: repoFileReader(workspace, { worktree: flags.worktree }),
+      readRepoFile,
       names: flags.name,
       loader: (values.loader ?? 'auto'),
       python,
     });
-    return { ...loaded, errors: [...loaded.errors, ...loaded.differences.map(differenceError)], fileCount: files.length };
+    return { loaded: { ...loaded, errors: [...loaded.errors, ...loaded.differences.map(differenceError)], fileCount: files.length }, files };
   } finally {
     await cleanup();
   }
@@ -71,7 +104,7 @@ function differenceError(difference: FlowsLoaded['differences'][number]): FlowLo
   };
 }
 
-async function loadFromJson(workspace: Workspace, flags: LoadFlags): Promise<FlowsLoaded & { fileCount: number }> {
+async function loadFromJson(workspace: Workspace, flags: LoadFlags): Promise<WorkspaceFlows> {
   const values = workspace.settings.values;
   const { secrets: _secrets, __version__: _version, type: _type, ...storage } = workspace.storageSummary;
   const result: FlowsLoaded = { flows: [], errors: [], differences: [] };

@@ -27,6 +27,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   const program = await loadProgram(io, state, argv);
   try {
     await program.parseAsync(argv, { from: 'user' });
+    state.output.endProgress();
     return state.exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {

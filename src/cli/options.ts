@@ -21,6 +21,7 @@ export function addStorageOptions(command: Command): Command {
     .option('--name <flow>', 'only the flow with this name (repeatable)', collect)
     .option('--image <image>', 'image for run configs that take one; placeholders {ref} {ref_slug} {tag} {branch} {sha}')
     .option('--worktree', 'read flow files from the working tree instead of the ref\'s commit')
+    .option('--changed-since <ref>', 'only flows whose file, or a repository module it imports, changed since REF (a branch, tag or sha)')
     .option('--prefect-version <version>', 'the __version__ written into serialized flows (default: 1.4.1)')
     .addOption(new Option('--loader <loader>', 'how flows are read: static, python (your Prefect 1.x), auto (static, python for what static refuses), both (compare)').choices(['auto', 'static', 'python', 'both']))
     .option('--python <path>', 'Python interpreter with Prefect 1.x for the python loader')

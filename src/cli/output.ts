@@ -15,6 +15,7 @@ export interface GlobalOptions {
 type Paint = (text: string) => string;
 const plain: Paint = (text) => text;
 
+
 /** Set and not empty, as https://no-color.org asks (`NO_COLOR=` alone does not count). */
 const isSet = (value: string | undefined): boolean => value !== undefined && value !== '';
 
@@ -50,15 +51,47 @@ export class Output {
     } else {
       this.colors = { green: plain, red: plain, yellow: plain, dim: plain, bold: plain };
     }
-    this.interactive = io.stderrIsTTY && !isCi(io.env) && options.quiet !== true && options.json !== true;
+    // TERM=dumb (Emacs shells, some IDE consoles) may print `\r` instead of obeying it.
+    this.interactive = io.stderrIsTTY && !isCi(io.env) && io.env.TERM !== 'dumb' && options.quiet !== true && options.json !== true;
   }
 
   /**
-   * True when stderr is a terminal outside CI and neither --quiet nor --json is given: only then
+   * True when stderr is a terminal (not TERM=dumb) outside CI and neither --quiet nor --json is given: only then
    * may a command redraw lines (spinners, counters). Otherwise every event is one plain line, so
    * CI logs and pipes read top to bottom.
    */
   readonly interactive: boolean;
+
+  /** Width of the progress line on screen, 0 when none (it is cleared before anything else is written). */
+  private live = 0;
+
+  /**
+   * Shows `line` as the live progress line (stderr, rewritten in place with `\r`), only when
+   * {@link interactive}: piped, CI, --quiet and --json runs get nothing of it. Every other write
+   * clears it first, so warnings and results never share a line with it.
+   */
+  progress(line: string): void {
+    if (!this.interactive) return;
+    // One screen line at most: `\r` + erase-line cannot clear a line that wrapped.
+    const width = Math.max(20, (this.io.stderrColumns ?? 80) - 1);
+    const redacted = this.redact(line);
+    const text = redacted.length > width ? `${redacted.slice(0, width - 1)}…` : redacted;
+    // Spaces, not an ANSI erase: NO_COLOR and --no-color users get no escape codes at all.
+    this.io.stderr(`\r${text}${' '.repeat(Math.max(0, this.live - text.length))}`);
+    this.live = text.length;
+  }
+
+  /** Removes the progress line, if one is shown (before a final summary, and at exit). */
+  endProgress(): void {
+    if (this.live === 0) return;
+    this.io.stderr(`\r${' '.repeat(this.live)}\r`);
+    this.live = 0;
+  }
+
+  /** `text` as it would be printed: known secrets masked, URL credentials removed (for files we write). */
+  redacted(text: string): string {
+    return this.redact(text);
+  }
 
   /** Adds values (API keys, tokens) that must never be printed. */
   addSecrets(secrets: ReadonlyArray<string | undefined | null>): void {
@@ -74,27 +107,33 @@ export class Output {
   /** A line of human output (stderr); silent with --quiet. */
   info(line: string): void {
     if (this.options.quiet) return;
+    this.endProgress();
     this.io.stderr(this.redact(line) + '\n');
   }
 
   /** A warning (stderr); silent with --quiet, which keeps only errors. */
   warn(line: string): void {
     if (this.options.quiet) return;
+    this.endProgress();
     this.io.stderr(this.redact(`${this.colors.yellow('warning')} ${line}`) + '\n');
   }
 
   /** An error line (stderr); always shown. */
   error(line: string): void {
+    this.endProgress();
     this.io.stderr(this.redact(line) + '\n');
   }
 
   /** Debug detail (stderr), only with --debug. */
   debug(line: string): void {
-    if (this.options.debug) this.io.stderr(this.redact(`${this.colors.dim('debug')} ${line}`) + '\n');
+    if (!this.options.debug) return;
+    this.endProgress();
+    this.io.stderr(this.redact(`${this.colors.dim('debug')} ${line}`) + '\n');
   }
 
   /** Human result text on stdout (used when not in --json mode, e.g. `ref` prints the name). */
   result(text: string): void {
+    this.endProgress();
     this.io.stdout(this.redact(text) + '\n');
   }
 

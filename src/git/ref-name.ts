@@ -60,3 +60,32 @@ export function assertRefName(name: string, kind: RefNameKind = 'branch'): strin
   }
   return name;
 }
+
+/**
+ * Returns why `rev` cannot be handed to git as a revision (`--changed-since`), or `undefined`.
+ * Wider than ref names on purpose: `HEAD~3`, `origin/main`, `v1.2^{commit}` and shas are all
+ * useful there; only what git would read as an option, or cannot mean a revision, is refused.
+ * Pure; never throws.
+ */
+export function revisionProblem(rev: string): string | undefined {
+  if (rev.length === 0) return 'it is empty';
+  if (rev.startsWith('-')) return 'it starts with "-" (git would read it as an option)';
+  // eslint-disable-next-line no-control-regex
+  if (/[\x00-\x20\x7f]/.test(rev)) return 'it contains a space or a control character';
+  if (rev.includes('..')) return 'it names a range ("..") where one commit is needed';
+  return undefined;
+}
+
+/**
+ * Returns `rev` unchanged when {@link revisionProblem} finds nothing.
+ * @throws PrefectGitError E_REF_NAME (exit 3) naming the problem; `what` names the flag in it.
+ */
+export function assertRevision(rev: string, what: string): string {
+  const problem = revisionProblem(rev);
+  if (problem !== undefined) {
+    throw new PrefectGitError('E_REF_NAME', `invalid ${what} ${JSON.stringify(rev)}: ${problem}`, {
+      hint: `give one commit git can resolve: a branch (origin/main), a tag, a sha or HEAD~1`,
+    });
+  }
+  return rev;
+}

@@ -62,6 +62,13 @@ export interface GitRepo {
   /** Writes `commit`'s whole tree into the existing folder `dir` (no change to the repository). */
   exportTree(commit: string, dir: string): Promise<void>;
   /**
+   * Repo-relative paths that differ between commits `since` and `until` (`git diff --name-only`),
+   * or between `since` and the working tree, untracked files included, when `until` is
+   * undefined. A rename counts as both of its paths. Sorted, not cached (the working tree moves).
+   * Throws E_REF_NAME for `-…`, E_GIT when git fails (e.g. `since` is not a commit).
+   */
+  changedFiles(since: string, until: string | undefined): Promise<string[]>;
+  /**
    * Fetches branches and tags from `remote` in one `git fetch --no-tags` (depth 1 in a shallow
    * clone), so the commits `lsRemote` reported can be read. Writes no local branch or tag.
    * Throws E_REF_NAME / E_NO_REMOTE / E_GIT.
@@ -292,6 +299,20 @@ class SimpleGitRepo implements GitRepo {
   exportTree(commit: string, dir: string): Promise<void> {
     refuseOption(commit, 'revision');
     return exportTree(this.rootDir, commit, dir);
+  }
+
+  async changedFiles(since: string, until: string | undefined): Promise<string[]> {
+    refuseOption(since, 'revision');
+    if (until !== undefined) refuseOption(until, 'revision');
+    // --no-renames: a renamed file must count under its old path too (flows that imported it);
+    // --no-relative and -z: repo-relative, unquoted paths whatever diff.relative / core.quotePath say.
+    const diff = await this.run(['diff', '--name-only', '-z', '--no-renames', '--no-relative', '--no-ext-diff', since, ...(until === undefined ? [] : [until]), '--']);
+    const paths = new Set(diff.split('\0').filter((file) => file !== ''));
+    if (until === undefined) {
+      const untracked = await this.run(['ls-files', '-z', '--others', '--exclude-standard', '--full-name', '--', ':(top)']);
+      for (const file of untracked.split('\0')) if (file !== '') paths.add(file);
+    }
+    return [...paths].sort();
   }
 
   async fetchRefs(remote: string, refs: ReadonlyArray<{ type: 'branch' | 'tag'; name: string }>): Promise<void> {

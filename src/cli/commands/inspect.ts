@@ -10,6 +10,7 @@ import { flagsToSettings, openWorkspace } from '../workspace.js';
 import { loadWorkspaceFlows } from '../load.js';
 import type { LoadFlags } from '../load.js';
 import { flowErrorJson, renderFlowErrors } from '../render-errors.js';
+import { changedSinceJson, describeChangedSince } from '../changed-since.js';
 
 interface InspectOptions extends StorageFlags, LoadFlags {}
 
@@ -31,10 +32,12 @@ export function addInspectCommand(program: Command, ctx: CommandContext): void {
         ['prefect-git inspect', 'every flow below the current folder'],
         ['prefect-git inspect my_flows/hello_flow.py --json', 'one file, serialized flows as JSON'],
         ['prefect-git inspect --name hello-flow --label k8s', 'one flow, with an extra run-config label'],
+        ['prefect-git inspect --changed-since origin/main', 'only the flows a branch changed'],
       ]),
     )
     .action(async (paths: string[], options: InspectOptions, cmd: Command) => {
       const { output, cwd, globals } = ctx.begin(cmd);
+      output.progress('resolving the ref');
       const workspace = await openWorkspace({ cwd, env: ctx.io.env, flags: options, settingsFlags: flagsToSettings({ ...options, paths }) });
       const result = await loadWorkspaceFlows(workspace, options, { env: ctx.io.env, output, debug: globals.debug });
       const flows = result.flows.map((flow) => ({ flow, key: idempotencyKey(flow.serialized) }));
@@ -52,10 +55,12 @@ export function addInspectCommand(program: Command, ctx: CommandContext): void {
             idempotency_key: key,
           })),
           errors: result.errors.map(flowErrorJson),
+          ...(result.changed === undefined ? {} : { changed_since: changedSinceJson(result.changed) }),
         });
       }
       const ref = workspace.resolution.ref;
       output.info(`${ref.type} ${output.colors.bold(ref.name)} (${ref.source}), ${result.fileCount} file(s)`);
+      if (result.changed !== undefined) output.info(describeChangedSince(result.changed));
       for (const { flow, key } of flows) {
         output.info(
           `  ${output.colors.green('✓')} ${flow.name.padEnd(24)} ${flow.flowPath}${flow.line ? `:${flow.line}` : ''}  ${taskCount(flow)} tasks  key ${key.slice(0, 12)}  ${output.colors.dim(flow.loader)}`,

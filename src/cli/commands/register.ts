@@ -1,43 +1,20 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { ExitCode, PrefectGitError, isPrefectGitError } from '../../errors.js';
-import type { FlowLoadError } from '../../flows/types.js';
+import { PrefectGitError } from '../../errors.js';
 import { assertPreflight, runPreflight } from '../../git/preflight.js';
-import { idempotencyKey } from '../../prefect/payload.js';
-import { applyPlan } from '../../register/apply.js';
-import { planRegistration } from '../../register/plan.js';
-import { expandProjectName } from '../../register/project-name.js';
-import { recordProvenance } from '../../register/provenance.js';
-import { decideSchedule, refuseUnschedulable, scheduleActiveFor } from '../../register/schedule-mode.js';
-import type { ScheduleMode } from '../../register/schedule-mode.js';
-import type { FlowResult, FlowToRegister } from '../../register/types.js';
-import type { ApiFlags } from '../connect.js';
-import { addApiOptions, connectApi } from '../connect.js';
+import type { RegisterSummary } from '../../report/markdown-summary.js';
+import { addApiOptions } from '../connect.js';
 import type { CommandContext } from '../program.js';
 import { examples } from '../help.js';
 import { addStorageOptions } from '../options.js';
-import { renderPlan, renderResults } from '../render-register.js';
-import type { StorageFlags } from '../workspace.js';
-import { flagsToSettings, openWorkspace } from '../workspace.js';
+import type { Output } from '../output.js';
+import { describeChangedSince } from '../changed-since.js';
+import type { RegisterFlags } from '../register-run.js';
+import { connectRegister, openRegisterWorkspace, registerLoaded } from '../register-run.js';
+import { appendSummary, failedSummary, summaryTarget } from '../summary-file.js';
+import { watchAndRegister } from '../watch.js';
+import type { Workspace } from '../workspace.js';
 import { loadWorkspaceFlows } from '../load.js';
-import type { LoadFlags } from '../load.js';
-
-interface RegisterOptions extends StorageFlags, ApiFlags, LoadFlags {
-  project?: string;
-  force?: boolean;
-  /** `--schedule` (true), `--schedule keep` (the value), `--no-schedule` (false). */
-  schedule?: boolean | ScheduleMode;
-  createProject?: boolean;
-  dryRun?: boolean;
-  concurrency?: string;
-  allowRefChange?: boolean;
-  allowUnpushed?: boolean;
-  allowAnnotatedTag?: boolean;
-  allowDirty?: boolean;
-  allowTagNotAtHead?: boolean;
-}
-
-const scheduleSetting = (value: NonNullable<RegisterOptions['schedule']>): ScheduleMode => (value === true ? 'on' : value === false ? 'off' : value);
 
 /** `prefect-git register`: plan against the server, then create the new and changed flows. */
 export function addRegisterCommand(program: Command, ctx: CommandContext): void {
@@ -55,7 +32,12 @@ export function addRegisterCommand(program: Command, ctx: CommandContext): void 
     .option('--no-schedule', 'register with schedules turned off (default for other branches)')
     .option('--allow-ref-change', 'register a branch over a flow whose latest version another branch or a tag registered')
     .option('--dry-run', 'print the plan (would-register / would-skip) and send no mutation')
-    .option('--concurrency <n>', 'registrations in flight at once (default: 4)');
+    .option('--concurrency <n>', 'registrations in flight at once (default: 4)')
+    .option('--summary-file <file>', 'append a Markdown summary of the run to FILE (default: $GITHUB_STEP_SUMMARY when set)')
+    .addOption(
+      new Option('--watch', 'local development: register from the working tree, then again whenever a flow file or a module it imports changes (Ctrl-C stops)')
+        .conflicts(['dryRun', 'changedSince', 'fromJson', 'summaryFile']),
+    );
   addApiOptions(command)
     .option('--allow-unpushed', 'register although the remote branch head is not HEAD')
     .option('--allow-annotated-tag', 'register an annotated tag (Prefect 1.4.1 cannot check those out)')
@@ -69,119 +51,72 @@ export function addRegisterCommand(program: Command, ctx: CommandContext): void 
         ['BUILD_TAG=v1.4.0 prefect-git register --project data', 'CI on tag push: runs clone exactly v1.4.0'],
         ['prefect-git register --project "analytics-{ref_slug}" --create-project', 'one project per branch (schedules off unless --schedule)'],
         ['prefect-git register --project analytics --schedule keep', 'keep each flow\'s schedule as it is in the UI'],
+        ['prefect-git register --project data --changed-since origin/main', 'only the flows this branch changed'],
+        ['prefect-git register --project dev --create-project --watch', 'local Server: register again on every save'],
       ]),
     )
-    .action(async (paths: string[], options: RegisterOptions, cmd: Command) => {
-      const { output, cwd, globals } = ctx.begin(cmd);
-      const extra = {
-        ...(options.project !== undefined ? { project: options.project } : {}),
-        ...(options.concurrency !== undefined ? { concurrency: Number(options.concurrency) } : {}),
-        ...(options.backend !== undefined ? { backend: options.backend } : {}),
-        ...(options.api !== undefined ? { api: options.api } : {}),
-        ...(options.createProject ? { create_project: true } : {}),
-        ...(options.schedule !== undefined ? { schedule: scheduleSetting(options.schedule) } : {}),
-      };
-      const workspace = await openWorkspace({ cwd, env: ctx.io.env, flags: options, settingsFlags: flagsToSettings({ ...options, paths }, extra) });
-      const values = workspace.settings.values;
-      if (values.project === undefined) {
-        throw new PrefectGitError('E_USAGE', "missing required option '--project'", {
-          hint: 'Pass --project NAME, set PREFECT_GIT_PROJECT, or `project` in [tool.prefect-git].',
-        });
-      }
-      const projectName = expandProjectName(values.project, workspace.resolution.ref);
-      const loaded = await loadWorkspaceFlows(workspace, options, { env: ctx.io.env, output, debug: globals.debug });
-      const ref = workspace.resolution.ref;
-      const remote = values.remote ?? 'origin';
-      const report = await runPreflight({
-        repo: workspace.repo,
-        ref,
-        remote,
-        // Flow files are read at the ref's commit unless --worktree: uncommitted edits are then
-        // not registered (warnUncommitted names them), so only --worktree needs them clean.
-        flowPaths: options.worktree ? [...new Set(loaded.flows.map((flow) => flow.flowPath))] : [],
-        overrides: {
-          allowUnpushed: options.allowUnpushed,
-          allowAnnotatedTag: options.allowAnnotatedTag,
-          allowDirty: options.allowDirty,
-          allowTagNotAtHead: options.allowTagNotAtHead,
-        },
-      });
-      for (const check of report.checks) if (!check.ok && check.overriddenBy) output.warn(`${check.message} (allowed by ${check.overriddenBy})`);
-      assertPreflight(report);
-
-      const { api, connection } = await connectApi(ctx, output, { api: values.api, backend: values.backend, apiKeyFile: options.apiKeyFile, timeout: values.api_timeout, retries: values.api_retries });
-      const defaultBranch = ref.type === 'branch' ? await workspace.repo.remoteDefaultBranch(remote).catch(unknownDefault) : undefined;
-      const source = workspace.settings.sources.schedule;
-      const schedule = decideSchedule({
-        setting: values.schedule,
-        settingSource: source === undefined ? undefined : source.source === 'flag' ? '--schedule' : source.detail,
-        ref,
-        defaultBranch,
-        remote,
-      });
-      const flows: FlowToRegister[] = loaded.flows.map((flow) => ({ name: flow.name, flowPath: flow.flowPath, serialized: flow.serialized, idempotencyKey: idempotencyKey(flow.serialized) }));
-      output.info(`${ref.type} ${output.colors.bold(ref.name)} → project ${output.colors.bold(projectName)} at ${api.displayUrl}`);
-      output.info(schedule.message);
-      const planned = await planRegistration({
-        api,
-        projectName,
-        projectTemplate: values.project,
-        createProject: values.create_project ?? false,
-        flows,
-        force: options.force ?? false,
-        ref,
-        allowRefChange: options.allowRefChange ?? false,
-        defaultBranch,
-      });
-      for (const item of planned.items) if (item.warning !== undefined) output.warn(item.warning);
-      const { plan, refused } = refuseUnschedulable(planned, flows, schedule);
-      const jsonExtra = { schedule: { mode: schedule.mode, explicit: schedule.explicit, message: schedule.message } };
-
-      if (options.dryRun) {
-        renderPlan(output, { ref, plan, flows, refused, loadErrors: loaded.errors, extra: jsonExtra });
-        const guarded = plan.items.some((item) => item.action === 'refused');
-        ctx.state.exitCode = guarded ? ExitCode.Partial : loaded.errors.length > 0 || refused.length > 0 ? ExitCode.FlowLoad : ExitCode.Ok;
+    .action(async (paths: string[], options: RegisterFlags, cmd: Command) => {
+      const { output, cwd } = ctx.begin(cmd);
+      if (options.watch) {
+        if (output.json) throw new PrefectGitError('E_USAGE', '--watch prints one block per change, not one JSON document', { hint: 'Drop --json, or register once without --watch.' });
+        output.progress('resolving the ref');
+        const opened = await openRegisterWorkspace(ctx, cwd, paths, { ...options, worktree: true });
+        const session = await connectRegister(ctx, output, opened, { ...options, worktree: true });
+        ctx.state.exitCode = await watchAndRegister(ctx, output, session, ctx.io.watch);
         return;
       }
-      const applied = await applyPlan({
-        api,
-        plan,
-        flows,
-        setScheduleActive: (item) => scheduleActiveFor(schedule, item.latest),
-        force: options.force ?? false,
-        concurrency: values.concurrency ?? 4,
-        uiUrl: connection.backend === 'server' ? connection.uiEndpoint : undefined,
-        onEvent: (event) => {
-          if (event.type === 'project-created') output.info(`created project ${event.name}`);
-          if (event.type === 'warning') output.warn(event.message);
-        },
-      });
-      const sample = workspace.storageFor({ name: 'flow', flowPath: 'flow.py' });
-      const provenance = await recordProvenance({
-        api,
-        results: applied.flows,
-        ref,
-        repository: sample.repo === null ? null : { repoHost: sample.repo_host, repo: sample.repo },
-        onWarning: (message) => output.warn(message),
-        concurrency: values.concurrency ?? 4,
-      });
-      const results = [...applied.flows, ...refused];
-      const codeUrls = new Map(provenance.map((record) => [record.name, record.url]));
-      renderResults(output, { ref, project: applied.project, results, flows, loadErrors: loaded.errors, codeUrls, extra: jsonExtra });
-      ctx.state.exitCode = exitCodeFor(results, loaded.errors);
+      // The summary is written whatever happens, so a failed CI step still says why on its page.
+      const target = summaryTarget(options.summaryFile, ctx.io.env, cwd);
+      const known: Partial<Pick<RegisterSummary, 'project' | 'ref' | 'dryRun'>> = { dryRun: options.dryRun === true };
+      try {
+        const summary = await registerOnce(ctx, output, cwd, paths, options, known);
+        if (target !== undefined) await appendSummary(output, target, summary);
+      } catch (error) {
+        if (target !== undefined) await appendSummary(output, target, failedSummary(error, known));
+        throw error;
+      }
     });
 }
 
-/** The default branch could not be read (no symref on the remote): schedules stay on, as before. */
-function unknownDefault(error: unknown): undefined {
-  if (isPrefectGitError(error)) return undefined;
-  throw error;
+/** One registration: load, pre-flight, connect, plan, apply (or print the plan), report. */
+async function registerOnce(
+  ctx: CommandContext,
+  output: Output,
+  cwd: string,
+  paths: string[],
+  options: RegisterFlags,
+  known: Partial<Pick<RegisterSummary, 'project' | 'ref' | 'dryRun'>>,
+): Promise<RegisterSummary> {
+  output.progress('resolving the ref');
+  const opened = await openRegisterWorkspace(ctx, cwd, paths, options);
+  const { workspace } = opened;
+  known.project = opened.projectName;
+  known.ref = workspace.resolution.ref;
+  const loaded = await loadWorkspaceFlows(workspace, options, { env: ctx.io.env, output, debug: output.options.debug });
+  if (loaded.changed !== undefined) output.info(describeChangedSince(loaded.changed));
+  await preflight(output, workspace, options, [...new Set(loaded.flows.map((flow) => flow.flowPath))]);
+  const session = await connectRegister(ctx, output, opened, options);
+  const outcome = await registerLoaded(session, output, loaded, { dryRun: options.dryRun === true, provenance: true });
+  ctx.state.exitCode = outcome.exitCode;
+  return outcome.summary;
 }
 
-/** 5 when some flows failed to register; 6 when flows could not be read; 0 otherwise. */
-function exitCodeFor(results: FlowResult[], loadErrors: FlowLoadError[]): number {
-  if (results.some((result) => result.status === 'failed')) return ExitCode.Partial;
-  if (loadErrors.length > 0) return ExitCode.FlowLoad;
-  return ExitCode.Ok;
+async function preflight(output: Output, workspace: Workspace, options: RegisterFlags, flowPaths: string[]): Promise<void> {
+  output.progress('checking that the ref is pushed');
+  const report = await runPreflight({
+    repo: workspace.repo,
+    ref: workspace.resolution.ref,
+    remote: workspace.settings.values.remote ?? 'origin',
+    // Flow files are read at the ref's commit unless --worktree: uncommitted edits are then
+    // not registered (warnUncommitted names them), so only --worktree needs them clean.
+    flowPaths: options.worktree ? flowPaths : [],
+    overrides: {
+      allowUnpushed: options.allowUnpushed,
+      allowAnnotatedTag: options.allowAnnotatedTag,
+      allowDirty: options.allowDirty,
+      allowTagNotAtHead: options.allowTagNotAtHead,
+    },
+  });
+  for (const check of report.checks) if (!check.ok && check.overriddenBy) output.warn(`${check.message} (allowed by ${check.overriddenBy})`);
+  assertPreflight(report);
 }
-
