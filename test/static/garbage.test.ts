@@ -98,9 +98,22 @@ describe('garbage in, errors out', () => {
     expect(result.errors).toMatchObject([{ code: 'E_UNSUPPORTED' }]);
   });
 
-  it('deep recursion in user functions is refused', async () => {
-    const result = await load(Buffer.from('def f(n):\n    return f(n + 1)\nx = f(0)\nfrom prefect import Flow\nwith Flow("after") as flow:\n    pass\n'));
-    expect(result.flows.map((f) => f.name)).toEqual(['after']);
-    expect(result.errors).toMatchObject([{ code: 'E_UNSUPPORTED', line: 2, column: 12, construct: 'f(n + 1)' }]);
+  it('deep recursion in user functions refuses the whole file (Python may raise RecursionError)', async () => {
+    const after = 'from prefect import Flow\nwith Flow("after") as flow:\n    pass\n';
+    for (const [src, line, column, construct] of [
+      ['def f(n):\n    return f(n + 1)\nx = f(0)\n', 2, 12, 'f(n + 1)'],
+      ['def f(): return f()\nf()\n', 1, 17, 'f()'],
+      ['def f(n):\n    return g(n)\n\ndef g(n):\n    return f(n)\n\nx = f(1)\n', 5, 12, 'f(n)'],
+    ] as const) {
+      const result = await load(Buffer.from(src + after));
+      expect(result.flows).toEqual([]);
+      expect(result.errors).toMatchObject([{ code: 'E_UNSUPPORTED', line, column, construct }]);
+      expect(result.errors[0]?.message).toMatch(/recursion/);
+    }
+  });
+
+  it('recursion that ends within the depth guard is followed', async () => {
+    const result = await load(Buffer.from('def fact(n):\n    return 1 if n <= 1 else n * fact(n - 1)\nfrom prefect import Flow\nwith Flow(f"f{fact(10)}") as flow:\n    pass\n'));
+    expect(result.flows.map((f) => f.name)).toEqual(['f3628800']);
   });
 });

@@ -26,6 +26,16 @@ export interface Syntax {
   readonly file: SourceFile;
 }
 
+/** Something CPython rejects when it compiles a file, found after tree-sitter accepted it. */
+export interface SyntaxProblem {
+  /** UTF-16 offset into the file text. */
+  offset: number;
+  /** As Python words it, e.g. `IndentationError: unexpected indent`. */
+  message: string;
+  /** E_UNSUPPORTED: the loader cannot tell whether Python accepts it (default E_PARSE: it does not). */
+  code?: 'E_UNSUPPORTED';
+}
+
 /** The source text of a node. */
 export function textOf(node: Syntax): string {
   return node.file.text.slice(node.start, node.end);

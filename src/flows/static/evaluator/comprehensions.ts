@@ -8,6 +8,7 @@ import { field, fieldAll, namedChildren, type Syntax } from '../syntax.js';
 import { native, pyList, type DictV, type SetV, type Value } from '../values.js';
 import { dictSet, setAdd } from './expressions.js';
 import type { Interp } from './interp-types.js';
+import { checkIterable } from './iteration.js';
 import { Scope } from './scope.js';
 import { assignTarget } from './targets.js';
 
@@ -45,6 +46,8 @@ export function evalComprehension(interp: Interp, node: Syntax, scope: Scope): V
       return d;
     }
     default: {
+      // Python calls iter() on the first iterable when the generator is made, not when consumed.
+      checkIterable(firstIterable, first);
       const iterator = results[Symbol.iterator]();
       const data: IterData = { next: () => {
         const r = iterator.next();

@@ -2,7 +2,7 @@
  * User functions: `def` and `lambda` values (defaults evaluated at definition, annotations kept
  * as syntax for Task signatures), Python's static local-variable rule, and calls.
  */
-import { raisePy, refuse } from '../refusal.js';
+import { FileRefusal, raisePy, refuse } from '../refusal.js';
 import { field, fieldAll, namedChildren, textOf, type Syntax } from '../syntax.js';
 import { NONE, pyStr, pyTuple, type FuncV, type ParamSpec, type Value } from '../values.js';
 import { bindArguments } from './binding.js';
@@ -138,7 +138,9 @@ export function containsYield(body: Syntax): boolean {
 
 /** Calls a user function. */
 export function invokeFunction(interp: Interp, fn: FuncV, args: CallArgs, node: Syntax, extraVars: [string, Value][] = []): Value {
-  if (callDepth >= MAX_CALL_DEPTH) refuse(node, `calls nested deeper than ${MAX_CALL_DEPTH} (recursion)`);
+  // Deep recursion either ends with a value the loader did not compute or with RecursionError,
+  // which fails the whole import: so the whole file is refused, not just this statement.
+  if (callDepth >= MAX_CALL_DEPTH) throw new FileRefusal(node, `calls nested deeper than ${MAX_CALL_DEPTH} (recursion; Python may raise RecursionError)`);
   // The parser keeps no body for `@task` functions; running one means `task` is not Prefect's.
   if (fn.body.type === 'skipped_block') refuse(node, `running the body of ${fn.name} (a task body or a run method) while building the flow`);
   if (!fn.isLambda && containsYield(fn.body)) refuse(node, `calling the generator function ${fn.name}`);

@@ -12,6 +12,8 @@ import type { IterData } from './comprehensions.js';
 import type { Interp } from './interp-types.js';
 import { rangeLength, type RangeData, type ViewData } from './ops.js';
 
+const TASK_NOT_ITERABLE = 'Task is not iterable. If your task returns multiple results, pass `nout` to the task decorator/constructor, or provide a `Tuple` return-type annotation to your task.';
+
 /** Most items an iteration may produce before the loader gives up. */
 export const MAX_ITEMS = 100_000;
 
@@ -37,7 +39,7 @@ export function* iterOf(interp: Interp, v: Value, node: Syntax): Generator<Value
     case 'task': {
       const nout = v.t.nout;
       if (nout === null) {
-        raisePy(node, 'TypeError', 'Task is not iterable. If your task returns multiple results, pass `nout` to the task decorator/constructor, or provide a `Tuple` return-type annotation to your task.');
+        raisePy(node, 'TypeError', TASK_NOT_ITERABLE);
       }
       for (let i = 0; i < nout; i++) yield { kind: 'task', t: getItemTask(interp, v.t, pyInt(i), node) };
       return;
@@ -67,6 +69,33 @@ export function* iterOf(interp: Interp, v: Value, node: Syntax): Generator<Value
       return refuse(node, `iterating over a ${v.type} object`);
     case 'opaque':
       return refuseUnknown(v, node, 'what a loop iterates over (the number of iterations)');
+    case 'flow':
+      return refuse(node, 'iterating over a flow');
+    default:
+      return raisePy(node, 'TypeError', `'${v.kind}' object is not iterable`);
+  }
+}
+
+/**
+ * The checks `iter(v)` makes at once in Python (iterOf is lazy: its checks run at the first
+ * item). For `iter()`, `zip()`, `map()` and the like, which fail when called, not when consumed.
+ */
+export function checkIterable(v: Value, node: Syntax): void {
+  checkPoison(v);
+  switch (v.kind) {
+    case 'list': case 'tuple': case 'str': case 'dict': return;
+    case 'set':
+      if (v.map.size > 1) refuse(node, 'iterating over a set (its order follows hashes, randomized for strings)');
+      return;
+    case 'task':
+      // Task.__iter__ raises when called; the GetItem tasks are made lazily.
+      if (v.t.nout === null) raisePy(node, 'TypeError', TASK_NOT_ITERABLE);
+      return;
+    case 'native':
+      if (v.type === 'range' || v.type === 'view' || v.type === 'iter') return;
+      return refuse(node, `iterating over a ${v.type} object`);
+    case 'opaque':
+      return refuseUnknown(v, node, 'what is iterated over (the number of items)');
     case 'flow':
       return refuse(node, 'iterating over a flow');
     default:

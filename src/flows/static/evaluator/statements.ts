@@ -1,9 +1,10 @@
 /**
  * Statements. Control flow runs only on known values; `while`, `try`, `match` and async code are
- * refused (their effect on flows cannot be followed with certainty).
+ * refused (their effect on flows cannot be followed with certainty). A `while` refuses the whole
+ * file: it may never end, and then Python never finishes importing the file.
  */
 import { checkPoison, describe } from '../convert.js';
-import { raisePy, refuse } from '../refusal.js';
+import { FileRefusal, raisePy, refuse } from '../refusal.js';
 import { field, fieldAll, namedChildren, textOf, type Syntax } from '../syntax.js';
 import { NONE, type Value } from '../values.js';
 import { defineClass } from './classes.js';
@@ -93,7 +94,10 @@ export function execStatement(interp: Interp, node: Syntax, scope: Scope): Compl
     }
     case 'raise_statement': return raisePy(node, 'Exception', `the file raises: ${textOf(node)}`);
     case 'comment': return undefined;
-    case 'while_statement': return refuse(node, 'a while loop (the number of iterations is not followed)');
+    case 'while_statement':
+      // Not a plain refusal (which poisons and goes on): if the loop never ends, no flow of the
+      // file is registered, so none may be emitted.
+      throw new FileRefusal(node, 'a while loop (the loader does not follow it, and if it never ends Python never finishes importing the file)');
     case 'try_statement': return refuse(node, 'a try statement (which branch runs depends on exceptions)');
     case 'match_statement': return refuse(node, 'a match statement');
     case 'nonlocal_statement': return refuse(node, 'a nonlocal statement');

@@ -3,7 +3,7 @@
  * `prefect register`. A name that resolves to another file for a later script (a different
  * folder) is refused: prefect register would silently reuse the first one.
  */
-import { PyError, raisePy, refuse } from '../refusal.js';
+import { FileRefusal, PyError, raisePy, refuse } from '../refusal.js';
 import type { Syntax } from '../syntax.js';
 import type { ModuleV } from '../values.js';
 import type { Interp, ModuleHost } from '../evaluator/interp-types.js';
@@ -80,7 +80,9 @@ export class ModuleRegistry implements ModuleHost {
     try {
       runModule(interp, parsed.module, scope);
     } catch (e) {
-      if (e instanceof PyError) this.loaded.delete(dotted);
+      // A failed or refused import leaves no module behind: a later file importing it again
+      // meets the same error instead of a half-run module.
+      if (e instanceof PyError || e instanceof FileRefusal) this.loaded.delete(dotted);
       throw e;
     } finally {
       entry.loading = false;

@@ -12,6 +12,8 @@ import { isNonRepoName } from './names.js';
 export class SourceCache {
   readonly parsed = new Map<string, ParseResult>();
   private readonly lookups = new Map<string, Promise<void>>();
+  /** Paths whose lookup has finished (most candidates repeat across the files of a folder). */
+  private readonly settled = new Set<string>();
   private readonly scanned = new Set<string>();
 
   constructor(private readonly readRepoFile: ((path: string) => Promise<Buffer | undefined>) | undefined) {}
@@ -41,9 +43,11 @@ export class SourceCache {
         } catch {
           bytes = undefined;
         }
-        if (bytes === undefined) return;
-        const decoded = decodeSource(path, bytes);
-        this.parsed.set(path, decoded.ok ? await parsePython(path, decoded.text) : { ok: false, error: decoded.error });
+        if (bytes !== undefined) {
+          const decoded = decodeSource(path, bytes);
+          this.parsed.set(path, decoded.ok ? await parsePython(path, decoded.text) : { ok: false, error: decoded.error });
+        }
+        this.settled.add(path);
       })();
       this.lookups.set(path, p);
     }
@@ -61,7 +65,8 @@ export class SourceCache {
       for (const spec of importSpecs(module, packageName)) {
         for (const c of candidatePaths(spec.dotted, spec.names, scriptDir)) candidates.add(c);
       }
-      await Promise.all([...candidates].map((c) => this.fetch(c)));
+      const pending = [...candidates].filter((c) => !this.settled.has(c));
+      if (pending.length > 0) await Promise.all(pending.map((c) => this.fetch(c)));
       for (const c of candidates) {
         const parsed = this.parsed.get(c);
         if (!parsed?.ok || this.scanned.has(c)) continue;
@@ -139,8 +144,13 @@ function importSpecs(module: Syntax, packageName: string | undefined): ImportSpe
       } else out.push({ dotted: dotted(m), names });
       return;
     }
-    for (const c of n.children) walk(c);
+    // Imports are statements: only nodes that hold statements need a look inside.
+    for (const c of n.children) if (c.type === 'import_statement' || c.type === 'import_from_statement' || HOLDS_STATEMENTS.has(c.type)) walk(c);
   };
   walk(module);
   return out;
 }
+
+const HOLDS_STATEMENTS = new Set(['block', 'if_statement', 'elif_clause', 'else_clause', 'for_statement', 'while_statement', 'try_statement',
+  'except_clause', 'except_group_clause', 'finally_clause', 'with_statement', 'function_definition', 'class_definition', 'decorated_definition',
+  'match_statement', 'case_clause']);

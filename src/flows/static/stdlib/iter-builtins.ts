@@ -8,7 +8,7 @@ import type { Syntax } from '../syntax.js';
 import { FALSE, native, pyInt, pyList, pyTuple, TRUE, type BuiltinV, type Value } from '../values.js';
 import type { IterData } from '../evaluator/comprehensions.js';
 import type { CallArgs, Interp } from '../evaluator/interp-types.js';
-import { iterateAll, iterOf } from '../evaluator/iteration.js';
+import { checkIterable, iterateAll, iterOf } from '../evaluator/iteration.js';
 import { arith, compare } from '../evaluator/ops.js';
 
 type Fn = (interp: Interp, args: CallArgs, node: Syntax) => Value;
@@ -26,6 +26,12 @@ function arg(args: CallArgs, i: number, name: string, node: Syntax): Value {
 
 function kw(args: CallArgs, name: string): Value | undefined {
   return args.keywords.find(([k]) => k === name)?.[1];
+}
+
+/** iterOf, with the checks Python makes when the iterator is created done now. */
+function iterNow(interp: Interp, v: Value, node: Syntax): Generator<Value> {
+  checkIterable(v, node);
+  return iterOf(interp, v, node);
 }
 
 /** A lazy iterator value. */
@@ -97,14 +103,14 @@ export function iterationBuiltins(fn: Make): BuiltinV[] {
     fn('enumerate', (i, a, n) => {
       const start = a.positional[1] ?? kw(a, 'start');
       let k = start ? BigInt(expectInt(start, n, 'the enumerate() start')) : 0n;
-      const it = iterOf(i, arg(a, 0, 'enumerate', n), n);
+      const it = iterNow(i, arg(a, 0, 'enumerate', n), n);
       return lazyIter((function* () {
         for (const item of it) yield pyTuple([pyInt(k++), item]);
       })());
     }),
     fn('zip', (i, a, n) => {
       noKeywords(a, 'zip', n);
-      const its = a.positional.map((v) => iterOf(i, v, n));
+      const its = a.positional.map((v) => iterNow(i, v, n));
       return lazyIter((function* () {
         if (its.length === 0) return;
         for (;;) {
@@ -128,7 +134,13 @@ export function iterationBuiltins(fn: Make): BuiltinV[] {
     fn('sum', sum),
     fn('any', anyAll('any')),
     fn('all', anyAll('all')),
-    fn('iter', (i, a, n) => lazyIter(iterOf(i, arg(a, 0, 'iter', n), n))),
+    fn('iter', (i, a, n) => {
+      noKeywords(a, 'iter', n);
+      if (a.positional.length > 2) raisePy(n, 'TypeError', `iter expected at most 2 arguments, got ${a.positional.length}`);
+      // iter(callable, sentinel) calls until the sentinel comes back: maybe never.
+      if (a.positional.length === 2) refuse(n, 'iter(callable, sentinel)');
+      return lazyIter(iterNow(i, arg(a, 0, 'iter', n), n));
+    }),
     fn('next', (i, a, n) => {
       const it = arg(a, 0, 'next', n);
       if (it.kind !== 'native' || it.type !== 'iter') return refuse(n, 'next() on something that is not an iterator');
@@ -139,7 +151,7 @@ export function iterationBuiltins(fn: Make): BuiltinV[] {
     }),
     fn('map', (i, a, n) => {
       const f = arg(a, 0, 'map', n);
-      const its = a.positional.slice(1).map((v) => iterOf(i, v, n));
+      const its = a.positional.slice(1).map((v) => iterNow(i, v, n));
       return lazyIter((function* () {
         for (;;) {
           const row: Value[] = [];
@@ -154,7 +166,7 @@ export function iterationBuiltins(fn: Make): BuiltinV[] {
     }),
     fn('filter', (i, a, n) => {
       const f = arg(a, 0, 'filter', n);
-      const it = iterOf(i, arg(a, 1, 'filter', n), n);
+      const it = iterNow(i, arg(a, 1, 'filter', n), n);
       return lazyIter((function* () {
         for (const item of it) {
           const keep = f.kind === 'none' ? i.truthy(item, n) : i.truthy(i.call(f, { positional: [item], keywords: [] }, n), n);

@@ -26,6 +26,14 @@ const PLAIN_MODULES = new Set([
 const TYPING_NAMES = ['Any', 'List', 'Dict', 'Set', 'FrozenSet', 'Tuple', 'Iterable', 'Sequence', 'Mapping', 'Iterator',
   'Type', 'Union', 'Optional', 'Callable'];
 
+/** Top-level names of the modules modelledModule knows. */
+const MODELLED = new Set(['typing', 'datetime', 'pendulum']);
+
+/** True when `top` names a modelled module or one that never holds Prefect objects (no maps built). */
+export function isKnownNonRepo(top: string): boolean {
+  return MODELLED.has(top) || PLAIN_MODULES.has(top);
+}
+
 /** A modelled non-Prefect module, if `name` is one. */
 export function modelledModule(name: string): ModuleV | undefined {
   if (name === 'typing') {

@@ -79,9 +79,20 @@ function knownZone(name: string): boolean {
   return zones.has(name);
 }
 
+/** One formatter per zone: building an Intl.DateTimeFormat costs far more than using one. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
 function offsetMinutes(tz: string, utcMillis: number): number {
-  const f = new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
-  const parts = Object.fromEntries(f.formatToParts(new Date(utcMillis)).map((p) => [p.type, p.value]));
+  let f = formatters.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    formatters.set(tz, f);
+  }
+  // format() ("M/D/YYYY, HH:MM:SS" in en-US) and a pattern cost a third of formatToParts(), the fallback.
+  const m = /^(\d+)\/(\d+)\/(\d+), (\d+):(\d+):(\d+)$/.exec(f.format(new Date(utcMillis)));
+  const parts = m
+    ? { month: m[1], day: m[2], year: m[3], hour: m[4], minute: m[5], second: m[6] }
+    : Object.fromEntries(f.formatToParts(new Date(utcMillis)).map((p) => [p.type, p.value]));
   const local = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
   return Math.round((local - Math.floor(utcMillis / 1000) * 1000) / 60000);
 }
@@ -90,7 +101,11 @@ function offsetMinutes(tz: string, utcMillis: number): number {
 function wallTimeExists(f: DateTimeData, tz: string): boolean {
   if (tz === 'UTC') return true;
   const wall = Date.UTC(f.y, f.mo - 1, f.d, f.h, f.mi, f.s);
-  const candidates = new Set([offsetMinutes(tz, wall - 86_400_000), offsetMinutes(tz, wall), offsetMinutes(tz, wall + 86_400_000)]);
+  // The offset at the wall time read as UTC is nearly always the right one: try it first.
+  const near = offsetMinutes(tz, wall);
+  if (offsetMinutes(tz, wall - near * 60000) === near) return true;
+  const candidates = new Set([offsetMinutes(tz, wall - 86_400_000), offsetMinutes(tz, wall + 86_400_000)]);
+  candidates.delete(near);
   for (const o of candidates) if (offsetMinutes(tz, wall - o * 60000) === o) return true;
   return false;
 }
