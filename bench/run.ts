@@ -176,7 +176,7 @@ function table(): string {
 async function runBench(): Promise<void> {
   const machine = { cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', node: process.version, platform: `${os.platform()} ${os.release()}`, loadavgStart: os.loadavg() };
   console.error(`machine: ${machine.cpus} cores (${machine.cpu}), node ${machine.node}, load average ${machine.loadavgStart.map((l) => l.toFixed(1)).join(' ')}`);
-  console.error('building a private copy of the package (bench/work/pkg)...');
+  console.error('building a private copy of the package in the bench work folder...');
   const bin = buildPackage(ROOT, WORK);
   console.error('generating repositories (100, 500, 1000 flows)...');
   const repos = { 100: repo(100), 500: repo(500), 1000: repo(1000) };

@@ -58,7 +58,7 @@ function flowsJson(flows: PyObject[], version = 1): string {
 
 /** The storage a `prefect build -p <file>` without storage in the file writes (Local, as script). */
 function localStorage(name: string, path: string): PyObject {
-  return { flows: { [name]: path }, secrets: [], directory: '/root/.prefect/flows', path, stored_as_script: true, __version__: '1.4.1', type: 'Local' };
+  return { flows: { [name]: path }, secrets: [], directory: '/home/user/.prefect/flows', path, stored_as_script: true, __version__: '1.4.1', type: 'Local' };
 }
 
 describe('loadFlowsFromJson', () => {
