@@ -67,7 +67,7 @@ describe('prefect-git ref', () => {
 });
 
 describe('help and version', () => {
-  it.each([['--help'], ['ref', '--help'], ['inspect', '--help'], ['register', '--help']])('%s exits 0 and shows examples', async (...args) => {
+  it.each([['--help'], ...['ref', 'inspect', 'register', 'verify', 'prune', 'config', 'doctor', 'completion'].map((command) => [command, '--help'])])('%s exits 0 and shows examples', async (...args) => {
     const run = await runCli(args, { cwd: tempDir() });
     expect(run.code).toBe(0);
     if (args.length > 1) expect(run.stdout).toContain('Examples:');
