@@ -28,5 +28,5 @@ export default defineConfig(
   { files: ['src/git/repo.ts'], rules: restricted(['graphql-request', 'commander']) },
   { files: ['src/api/client.ts'], rules: restricted(['simple-git', 'commander']) },
   { files: ['src/cli/**/*.ts'], rules: restricted(['simple-git', 'graphql-request']) },
-  { files: ['**/*.js'], extends: [tseslint.configs.disableTypeChecked], languageOptions: { globals: globals.node } },
+  { files: ['**/*.js', '**/*.mjs'], extends: [tseslint.configs.disableTypeChecked], languageOptions: { globals: globals.node } },
 );
