@@ -1,6 +1,6 @@
 import { PrefectGitError } from '../errors.js';
 import type { ResolvedRef } from '../git/types.js';
-import type { PyObject, PyValue } from '../prefect/py-value.js';
+import { isPyObject } from '../prefect/py-value.js';
 import { refSlug } from '../register/project-name.js';
 import type { FlowLoadError, LoadedFlow } from './types.js';
 
@@ -29,9 +29,6 @@ export function expandImage(template: string, ref: Pick<ResolvedRef, 'type' | 'n
   });
 }
 
-function isObject(value: PyValue | undefined): value is PyObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
-}
 
 /**
  * Sets the image of every flow whose run config takes one. The image is part of the serialized
@@ -44,11 +41,11 @@ export function applyImage(flows: readonly LoadedFlow[], image: string): { flows
   const errors: FlowLoadError[] = [];
   for (const flow of flows) {
     const runConfig = flow.serialized.run_config;
-    const type = isObject(runConfig) && typeof runConfig.type === 'string' ? runConfig.type : 'none';
+    const type = isPyObject(runConfig) && typeof runConfig.type === 'string' ? runConfig.type : 'none';
     const refuse = (message: string, hint: string): void => {
       errors.push({ code: 'E_UNSUPPORTED', file: flow.flowPath, line: flow.line ?? 0, column: 0, flow: flow.name, construct: `--image with ${type}`, message, hint });
     };
-    if (!isObject(runConfig) || !IMAGE_RUN_CONFIGS.has(type)) {
+    if (!isPyObject(runConfig) || !IMAGE_RUN_CONFIGS.has(type)) {
       refuse(
         `flow '${flow.name}' has a ${type} run config, which takes no image, but --image was given`,
         'Give the flow a KubernetesRun, DockerRun, ECSRun or VertexRun, or leave it out of this run (--name / paths).',

@@ -55,3 +55,13 @@ export function isArrayIndexKey(key: string): boolean {
   }
   return Number(key) < 2 ** 32 - 1;
 }
+
+/**
+ * True for a Python dict (a plain JS object, also one without a prototype as the parser may
+ * make for a `__proto__` key); false for lists, floats (`PyFloat`), `Map`s and scalars.
+ */
+export function isPyObject(value: PyValue | undefined): value is PyObject {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}

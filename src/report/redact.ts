@@ -5,11 +5,11 @@
  * usual encodings, and credentials inside URLs are removed whatever they are.
  */
 
+import { redactUrlCredentials } from '../git/remote.js';
+
 export type Redactor = (text: string) => string;
 
 const MASK = '***';
-/** `scheme://user:password@` or `scheme://token@` inside any text. */
-const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@:]*(?::[^\s/@]*)?@/gi;
 /** Shorter values would mask ordinary words; real keys and tokens are long. */
 const MIN_SECRET_LENGTH = 4;
 
@@ -54,7 +54,8 @@ export function createRedactor(secrets: ReadonlyArray<string | undefined | null>
     ...new Set(secrets.filter((s): s is string => typeof s === 'string' && s.length >= MIN_SECRET_LENGTH).flatMap(encodedForms)),
   ].sort((a, b) => b.length - a.length);
   return (text: string): string => {
-    let out = text.replace(URL_CREDENTIALS, `$1${MASK}@`);
+    // Credentials in URLs, whatever they are (the same rule as the git room's messages).
+    let out = redactUrlCredentials(text);
     for (const form of forms) {
       if (out.includes(form)) out = out.split(form).join(MASK);
     }

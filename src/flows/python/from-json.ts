@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, posix, relative } from 'node:path';
 import { PrefectGitError } from '../../errors.js';
 import { idempotencyKey } from '../../prefect/payload.js';
+import { isPyObject } from '../../prefect/py-value.js';
 import type { PyObject, PyValue } from '../../prefect/py-value.js';
 import { compareCodePoints, parsePyJson } from '../../prefect/pyjson.js';
 import type { LoadedFlow, LoadResult } from '../types.js';
@@ -72,7 +73,7 @@ export async function loadFlowsFromJson(options: LoadFlowsFromJsonOptions): Prom
       result.errors.push({ code: 'E_FLOW_LOAD', file: label, line: 0, column: 0, flow: name, message, hint });
     };
     const runConfig = flow.run_config;
-    if (!isObject(runConfig)) {
+    if (!isPyObject(runConfig)) {
       fail(`flow '${name}' has no run_config (prefect register --json fails on it too)`, 'Rebuild flows.json with `prefect build`, which always sets one.');
       continue;
     }
@@ -109,12 +110,12 @@ function readFlowsJson(text: string, label: string): PyObject[] {
   } catch (error) {
     throw invalid(error);
   }
-  if (!isObject(data) || typeof data.version !== 'number' || !Number.isInteger(data.version) || !Array.isArray(data.flows)) {
+  if (!isPyObject(data) || typeof data.version !== 'number' || !Number.isInteger(data.version) || !Array.isArray(data.flows)) {
     throw invalid();
   }
   const flows: PyObject[] = [];
   for (const flow of data.flows) {
-    if (!isObject(flow) || typeof flow.name !== 'string') throw invalid();
+    if (!isPyObject(flow) || typeof flow.name !== 'string') throw invalid();
     flows.push(flow);
   }
   if (data.version !== 1) {
@@ -132,7 +133,7 @@ function readFlowsJson(text: string, label: string): PyObject[] {
  * `prefect build -p` is expected to have run).
  */
 export function flowPathOf(storage: PyValue | undefined, repoRoot: string | undefined): string | undefined {
-  if (!isObject(storage)) return undefined;
+  if (!isPyObject(storage)) return undefined;
   if (storage.type === 'Git' && typeof storage.flow_path === 'string') return toRepoPath(storage.flow_path, repoRoot);
   if (storage.type === 'Local' && storage.stored_as_script === true && typeof storage.path === 'string') {
     return toRepoPath(storage.path, repoRoot);
@@ -175,9 +176,6 @@ function gitStorage(args: GitStorageArgs, name: string, flowPath: string, versio
   };
 }
 
-function isObject(value: PyValue | undefined): value is PyObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
-}
 
 /** Python's `sorted()` for the label values a flows.json holds (strings, by code point). */
 function comparePy(a: PyValue, b: PyValue): number {

@@ -1,6 +1,7 @@
 import { PrefectGitError } from '../../errors.js';
 import { idempotencyKeyOfText } from '../../prefect/payload.js';
-import type { PyObject, PyValue } from '../../prefect/py-value.js';
+import { isPyObject } from '../../prefect/py-value.js';
+import type { PyValue } from '../../prefect/py-value.js';
 import { parsePyJson, pyjsonDumps } from '../../prefect/pyjson.js';
 import type { GitStorage } from '../../storage/types.js';
 import type { FlowLoadError, LoadedFlow, LoadResult } from '../types.js';
@@ -168,7 +169,7 @@ function addFlow(result: PythonLoadResult, event: FlowEvent): void {
     result.errors.push(internalFlowError(event, `its JSON could not be read (${(error as Error).message})`));
     return;
   }
-  if (!isObject(serialized) || serialized.name !== event.name) {
+  if (!isPyObject(serialized) || serialized.name !== event.name) {
     result.errors.push(internalFlowError(event, 'its JSON is not a serialized flow of that name'));
     return;
   }
@@ -189,9 +190,6 @@ function addFlow(result: PythonLoadResult, event: FlowEvent): void {
   });
 }
 
-function isObject(value: PyValue): value is PyObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
-}
 
 function internalFlowError(event: FlowEvent, what: string): PythonFlowLoadError {
   return {
