@@ -1,6 +1,7 @@
 /**
  * The typed surface of the Prefect 1.x GraphQL API that registration needs. Only `client.ts`
- * implements it; plan/apply and tests program against these interfaces.
+ * implements it (its methods in `prefect-api.ts`); plan/apply and tests program against these
+ * interfaces.
  */
 
 /** Which Prefect 1.x backend the API URL points at. */
