@@ -24,7 +24,7 @@ function parseBatch(output: Buffer, keys: readonly string[]): Map<string, Buffer
     const header = output.subarray(offset, newline).toString('utf8');
     offset = newline + 1;
     const match = /^[0-9a-f]+ (\w+) (\d+)$/.exec(header);
-    if (!match) continue; // "<object> missing" (or ambiguous): the file is not in that commit
+    if (!match) continue; // "<object> missing" (or ambiguous): not in this repository
     const size = Number(match[2]);
     if (match[1] === 'blob') result.set(key, output.subarray(offset, offset + size));
     offset += size + 1;
@@ -32,7 +32,7 @@ function parseBatch(output: Buffer, keys: readonly string[]): Map<string, Buffer
   return result;
 }
 
-/** Contents of `objects` (`<commit>:<path>`), keyed by `key`; missing objects are left out. */
+/** Contents of the blobs `objects` names (blob ids, or `<commit>:<path>`), keyed by `key`; missing objects and non-blobs are left out. */
 export function readBlobs(cwd: string, objects: ReadonlyArray<{ key: string; object: string }>): Promise<Map<string, Buffer>> {
   if (objects.length === 0) return Promise.resolve(new Map<string, Buffer>());
   return new Promise((resolve, reject) => {

@@ -89,3 +89,16 @@ export function assertRevision(rev: string, what: string): string {
   }
   return rev;
 }
+
+/**
+ * Refuses `value` (a revision, remote or path argument) when it starts with `-`, before any git
+ * process is spawned: git would read it as an option.
+ * @throws PrefectGitError E_REF_NAME (exit 3); `what` names the argument in the message.
+ */
+export function refuseOption(value: string, what: string): void {
+  if (value.startsWith('-')) {
+    throw new PrefectGitError('E_REF_NAME', `invalid ${what} ${JSON.stringify(value)}: it starts with "-"`, {
+      hint: `git would read it as an option; use a ${what} that does not start with "-"`,
+    });
+  }
+}

@@ -3,78 +3,25 @@
  * and cached for the life of the object, so open a new repo after changing the repository.
  * Names from users reach git only after validation (ref-name.ts) or after `--`; anything starting
  * with `-` is refused before a process is spawned. simple-git v4 drops ambient GIT_* variables
- * from the child environment, so GIT_DIR and friends cannot redirect these calls.
+ * from the child environment, so GIT_DIR and friends cannot redirect these calls. The remote
+ * facts (remotes.ts) and tree reading (tree.ts) live beside it and run git only through it.
  */
 import { existsSync } from 'node:fs';
 import { GitError, simpleGit } from 'simple-git';
 import type { SimpleGit } from 'simple-git';
 import { PrefectGitError } from '../errors.js';
-import { assertRefName } from './ref-name.js';
+import { assertRefName, refuseOption } from './ref-name.js';
 import { redactUrlCredentials } from './remote.js';
-import { exportTree, readBlobs } from './blobs.js';
+import { exportTree } from './blobs.js';
+import type { TreeListing } from './tree.js';
+import { isFullObjectId, lsTreeArgs, parseLsTree, readListedFiles } from './tree.js';
 import type { RemoteRefs } from './ls-remote.js';
-import { parseLsRemote } from './ls-remote.js';
+import type { GitRepo, StatusEntry, TagKind } from './git-repo.js';
+import { RemoteFacts } from './remotes.js';
 
 export { parseLsRemote } from './ls-remote.js';
 export type { RemoteRefs, RemoteTag } from './ls-remote.js';
-
-/** One `git status --porcelain` entry: `xy` is the two-letter status (`??` untracked, `!!` ignored). */
-export interface StatusEntry {
-  path: string;
-  xy: string;
-}
-
-/** Local tag kind, from `git cat-file -t refs/tags/<name>`. */
-export type TagKind = 'annotated' | 'lightweight';
-
-/** The repository facts prefect-git reads. Every method caches its answer. */
-export interface GitRepo {
-  /** Absolute path of the work tree root (as git reports it). */
-  root(): string;
-  /** HEAD's commit (40 or 64 hex), or `undefined` when there are no commits yet. */
-  head(): Promise<string | undefined>;
-  /** The checked-out branch (short name), or `undefined` when HEAD is detached. */
-  currentBranch(): Promise<string | undefined>;
-  /** The commit `rev` names (`rev^{commit}`), or `undefined`. Throws E_REF_NAME for `-…`. */
-  resolveCommit(rev: string): Promise<string | undefined>;
-  /** Whether local tag `name` is annotated or lightweight, or `undefined` when absent. */
-  tagKind(name: string): Promise<TagKind | undefined>;
-  /** The commit local tag `name` points at (peeled), or `undefined` when absent. */
-  tagCommit(name: string): Promise<string | undefined>;
-  /** Names of the configured remotes. */
-  remotes(): Promise<string[]>;
-  /** The fetch URL of remote `name` (may hold credentials: parse it, never print it). */
-  remoteUrl(name: string): Promise<string | undefined>;
-  /** Branches and tags on the remote (`git ls-remote --heads --tags`). Throws E_NO_REMOTE / E_GIT. */
-  lsRemote(remote: string): Promise<RemoteRefs>;
-  /** The remote's default branch (refs/remotes/<remote>/HEAD, else `ls-remote --symref`), or `undefined`. */
-  remoteDefaultBranch(remote: string): Promise<string | undefined>;
-  /** Status of repo-relative `paths` against HEAD, untracked and ignored files included. */
-  statusPorcelain(paths: readonly string[]): Promise<StatusEntry[]>;
-  /** Contents of repo-relative `path` at `commit`, or `undefined` when it is not there. */
-  show(commit: string, path: string): Promise<Buffer | undefined>;
-  /** True in a shallow clone. */
-  isShallow(): Promise<boolean>;
-  /** Repo-relative paths of the files under `paths` (all if empty) in `commit`'s tree, sorted. */
-  listFiles(commit: string, paths: readonly string[]): Promise<string[]>;
-  /** The contents of many files at `commit` in one git process; absent files are left out. */
-  readFiles(commit: string, paths: readonly string[]): Promise<Map<string, Buffer>>;
-  /** Writes `commit`'s whole tree into the existing folder `dir` (no change to the repository). */
-  exportTree(commit: string, dir: string): Promise<void>;
-  /**
-   * Repo-relative paths that differ between commits `since` and `until` (`git diff --name-only`),
-   * or between `since` and the working tree, untracked files included, when `until` is
-   * undefined. A rename counts as both of its paths. Sorted, not cached (the working tree moves).
-   * Throws E_REF_NAME for `-…`, E_GIT when git fails (e.g. `since` is not a commit).
-   */
-  changedFiles(since: string, until: string | undefined): Promise<string[]>;
-  /**
-   * Fetches branches and tags from `remote` in one `git fetch --no-tags` (depth 1 in a shallow
-   * clone), so the commits `lsRemote` reported can be read. Writes no local branch or tag.
-   * Throws E_REF_NAME / E_NO_REMOTE / E_GIT.
-   */
-  fetchRefs(remote: string, refs: ReadonlyArray<{ type: 'branch' | 'tag'; name: string }>): Promise<void>;
-}
+export type { GitRepo, StatusEntry, TagKind } from './git-repo.js';
 
 /** Options for {@link openRepo}. */
 export interface OpenRepoOptions {
@@ -102,16 +49,14 @@ function gitMessage(error: unknown): string {
   return redactUrlCredentials(line.trim());
 }
 
-function refuseOption(value: string, what: string): void {
-  if (value.startsWith('-')) {
-    throw new PrefectGitError('E_REF_NAME', `invalid ${what} ${JSON.stringify(value)}: it starts with "-"`, {
-      hint: `git would read it as an option; use a ${what} that does not start with "-"`,
-    });
-  }
-}
-
 class SimpleGitRepo implements GitRepo {
   private readonly cache = new Map<string, Promise<unknown>>();
+  private readonly remoteFacts = new RemoteFacts({
+    once: (key, load) => this.once(key, load),
+    tryRaw: (args) => this.tryRaw(args),
+    runOr: (args, what, hint) => this.runOr(args, what, hint),
+    isShallow: () => this.isShallow(),
+  });
 
   constructor(
     private readonly git: SimpleGit,
@@ -147,6 +92,16 @@ class SimpleGitRepo implements GitRepo {
       throw new PrefectGitError('E_GIT', `git ${args[0] ?? ''} failed: ${gitMessage(error)}`, {
         hint: `run git ${args[0] ?? ''} in ${this.rootDir} to see the whole error`,
       });
+    }
+  }
+
+  /** Runs git; any failure (exit, timeout) becomes E_GIT `git <what> failed` with `hint`. */
+  private async runOr(args: string[], what: string, hint: string): Promise<string> {
+    try {
+      return await this.git.raw(args);
+    } catch (error) {
+      // git's own stderr (it may name a URL with credentials) stays out of the cause.
+      throw new PrefectGitError('E_GIT', `git ${what} failed: ${gitMessage(error)}`, { hint, cause: error instanceof GitExit ? undefined : error });
     }
   }
 
@@ -188,66 +143,24 @@ class SimpleGitRepo implements GitRepo {
     return this.resolveCommit(`refs/tags/${name}`);
   }
 
-  /**
-   * Remote names and their URLs as configured (`remote.<name>.url`), before `url.*.insteadOf`
-   * rewriting: CI often rewrites URLs to inject credentials or mirrors, while the configured URL
-   * names the repository flow runs should clone.
-   */
-  private remoteTable(): Promise<Map<string, string>> {
-    return this.once('remotes', async () => {
-      const table = new Map<string, string>();
-      const text = (await this.tryRaw(['config', '--get-regexp', '^remote\\..*\\.url$'])) ?? '';
-      for (const line of text.split('\n')) {
-        const m = /^remote\.(.+)\.url (.*)$/.exec(line.trim());
-        if (m?.[1] !== undefined && m[2] !== undefined && !table.has(m[1])) table.set(m[1], m[2]);
-      }
-      return table;
-    });
+  remotes(): Promise<string[]> {
+    return this.remoteFacts.remotes();
   }
 
-  async remotes(): Promise<string[]> {
-    return [...(await this.remoteTable()).keys()];
-  }
-
-  async remoteUrl(name: string): Promise<string | undefined> {
-    return (await this.remoteTable()).get(name);
-  }
-
-  private async knownRemote(remote: string): Promise<void> {
-    refuseOption(remote, 'remote name');
-    const names = await this.remotes();
-    if (!names.includes(remote)) {
-      const known = names.length > 0 ? `configured remotes: ${names.join(', ')}` : 'no remote is configured';
-      throw new PrefectGitError('E_NO_REMOTE', `git remote "${remote}" does not exist (${known})`, {
-        hint: names.length > 0 ? `pass --remote ${names[0]} or add it: git remote add ${remote} <url>` : `add one: git remote add ${remote} <url>, then push`,
-      });
-    }
+  remoteUrl(name: string): Promise<string | undefined> {
+    return this.remoteFacts.remoteUrl(name);
   }
 
   lsRemote(remote: string): Promise<RemoteRefs> {
-    return this.once(`ls-remote:${remote}`, async () => {
-      await this.knownRemote(remote);
-      try {
-        return parseLsRemote(await this.git.raw(['ls-remote', '--heads', '--tags', '--', remote]));
-      } catch (error) {
-        throw new PrefectGitError('E_GIT', `git ls-remote ${remote} failed: ${gitMessage(error)}`, {
-          hint: `check that remote "${remote}" is reachable and your credentials work: git ls-remote ${remote}`,
-          cause: error instanceof GitExit ? undefined : error,
-        });
-      }
-    });
+    return this.remoteFacts.lsRemote(remote);
   }
 
   remoteDefaultBranch(remote: string): Promise<string | undefined> {
-    return this.once(`default:${remote}`, async () => {
-      await this.knownRemote(remote);
-      const local = (await this.tryRaw(['symbolic-ref', '-q', `refs/remotes/${remote}/HEAD`]))?.trim();
-      const prefix = `refs/remotes/${remote}/`;
-      if (local?.startsWith(prefix)) return local.slice(prefix.length);
-      const out = await this.tryRaw(['ls-remote', '--symref', '--', remote, 'HEAD']);
-      const m = /^ref: refs\/heads\/(\S+)\tHEAD$/m.exec(out ?? '');
-      return m?.[1];
-    });
+    return this.remoteFacts.remoteDefaultBranch(remote);
+  }
+
+  fetchRefs(remote: string, refs: ReadonlyArray<{ type: 'branch' | 'tag'; name: string }>): Promise<void> {
+    return this.remoteFacts.fetchRefs(remote, refs);
   }
 
   statusPorcelain(paths: readonly string[]): Promise<StatusEntry[]> {
@@ -285,15 +198,37 @@ class SimpleGitRepo implements GitRepo {
     return this.once('shallow', async () => (await this.run(['rev-parse', '--is-shallow-repository'])).trim() === 'true');
   }
 
+  /**
+   * `commit`'s whole tree, one ls-tree per call; kept for a full object id (a ref name may move).
+   * Throws E_GIT when git cannot list it; a failure is not kept, as fetchRefs may bring the commit.
+   */
+  private treeListing(commit: string): Promise<TreeListing> {
+    const load = async (): Promise<TreeListing> => parseLsTree(await this.run(lsTreeArgs(commit)));
+    if (!isFullObjectId(commit)) return load();
+    const key = `tree:${commit}`;
+    const listing = this.once(key, load);
+    listing.catch(() => {
+      if (this.cache.get(key) === listing) this.cache.delete(key);
+    });
+    return listing;
+  }
+
   async listFiles(commit: string, paths: readonly string[]): Promise<string[]> {
     refuseOption(commit, 'revision');
+    if (paths.length === 0) return [...(await this.treeListing(commit)).paths];
     const out = await this.run(['ls-tree', '-r', '-z', '--name-only', '--full-tree', commit, '--', ...paths]);
     return out.split('\0').filter((file) => file !== '').sort();
   }
 
-  readFiles(commit: string, paths: readonly string[]): Promise<Map<string, Buffer>> {
+  async readFiles(commit: string, paths: readonly string[]): Promise<Map<string, Buffer>> {
     refuseOption(commit, 'revision');
-    return readBlobs(this.rootDir, paths.map((path) => ({ key: path, object: `${commit}:${path}` })));
+    if (paths.length === 0) return new Map<string, Buffer>();
+    // A commit git cannot list (not fetched yet) holds no files, as `<commit>:<path>` said.
+    const listing = await this.treeListing(commit).catch((error: unknown) => {
+      if (error instanceof PrefectGitError && error.code === 'E_GIT') return undefined;
+      throw error;
+    });
+    return listing === undefined ? new Map<string, Buffer>() : readListedFiles(this.rootDir, listing, paths);
   }
 
   exportTree(commit: string, dir: string): Promise<void> {
@@ -313,26 +248,6 @@ class SimpleGitRepo implements GitRepo {
       for (const file of untracked.split('\0')) if (file !== '') paths.add(file);
     }
     return [...paths].sort();
-  }
-
-  async fetchRefs(remote: string, refs: ReadonlyArray<{ type: 'branch' | 'tag'; name: string }>): Promise<void> {
-    if (refs.length === 0) return;
-    await this.knownRemote(remote);
-    // Full ref names without a destination: nothing local is overwritten (tags included), only
-    // FETCH_HEAD and the object store (and remote-tracking branches, as any fetch does).
-    const specs = refs.map((ref) => {
-      assertRefName(ref.name, ref.type);
-      return `refs/${ref.type === 'branch' ? 'heads' : 'tags'}/${ref.name}`;
-    });
-    const depth = (await this.isShallow()) ? ['--depth=1'] : [];
-    try {
-      await this.git.raw(['fetch', '--quiet', '--no-tags', ...depth, '--', remote, ...specs]);
-    } catch (error) {
-      throw new PrefectGitError('E_GIT', `git fetch ${remote} failed: ${gitMessage(error)}`, {
-        hint: `check that remote "${remote}" is reachable and your credentials work: git fetch ${remote}`,
-        cause: error instanceof GitExit ? undefined : error,
-      });
-    }
   }
 }
 

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PrefectGitError } from '../../src/errors.js';
 import { isValidRefName } from '../../src/git/ref-name.js';
+import { parseRemoteUrls } from '../../src/git/remotes.js';
 import { openRepo, parseLsRemote } from '../../src/git/repo.js';
 import { cleanupRepos, createRepo, git, shallowClone, tempDir, writeFile } from './helpers.js';
 
@@ -140,6 +141,16 @@ describe('parseLsRemote', () => {
     expect([...refs.heads.keys()]).toEqual(['main']);
     expect(refs.tags.get('v1')).toEqual({ name: 'v1', object: b, commit: a, annotated: true });
     expect(refs.tags.size).toBe(1);
+  });
+});
+
+describe('parseRemoteUrls', () => {
+  it('maps each remote to its first configured URL, dotted names included', () => {
+    const table = parseRemoteUrls('remote.origin.url https://h/a.git\nremote.up.stream.url git@h:b.git\nremote.origin.url https://h/second.git\nnot a remote line\n');
+    expect([...table]).toEqual([
+      ['origin', 'https://h/a.git'],
+      ['up.stream', 'git@h:b.git'],
+    ]);
   });
 });
 
