@@ -1,6 +1,8 @@
 import { PyFloat, type PyJsonValue } from './py-value.js';
+import { compareCodePoints, intDigits, pyFloatRepr, pyjsonString } from './pyjson-text.js';
 
 export { parsePyJson, type ParsePyJsonOptions } from './pyjson-parse.js';
+export { compareCodePoints, pyFloatRepr, pyjsonString } from './pyjson-text.js';
 
 /** Options of `pyjsonDumps`, named after Python's `json.dumps` arguments. */
 export interface PyJsonDumpsOptions {
@@ -24,100 +26,183 @@ export interface PyJsonDumpsOptions {
  *   other than `PyFloat`/`Map`, non-string `Map` keys). Cycles are not detected.
  */
 export function pyjsonDumps(value: PyJsonValue, options: PyJsonDumpsOptions = {}): string {
-  const parts: string[] = [];
   const indent = options.indent;
   if (indent !== undefined && (!Number.isInteger(indent) || indent < 0)) {
     throw new TypeError(`indent must be a non-negative integer, got ${String(indent)}`);
   }
-  const writer: Writer = {
-    parts,
-    sortKeys: options.sortKeys === true,
-    indent: indent === undefined ? undefined : ' '.repeat(indent),
-  };
-  write(writer, value, 0);
-  return parts.join('');
+  const dumper = new Dumper(options.sortKeys === true, indent === undefined ? '' : ' '.repeat(indent));
+  if (indent === undefined) dumper.line(value);
+  else dumper.block(value, '\n');
+  return dumper.out;
 }
 
-interface Writer {
-  parts: string[];
-  sortKeys: boolean;
-  /** One level of indentation, or undefined for the one-line form. */
-  indent: string | undefined;
+/**
+ * Writes into one string accumulator (V8 ropes make `+=` cheap), with two walks: `line` for the
+ * one-line form and `block` for the indented one, so neither tests for the other per value.
+ */
+class Dumper {
+  out = '';
+
+  constructor(
+    private readonly sortKeys: boolean,
+    /** One level of indentation (only `block` uses it). */
+    private readonly unit: string,
+  ) {}
+
+  /** One-line form: separators `", "` and `": "`. */
+  line(value: PyJsonValue): void {
+    if (typeof value !== 'object' || value === null) {
+      this.out += scalarText(value);
+    } else if (Array.isArray(value)) {
+      const n = value.length;
+      if (n === 0) {
+        this.out += '[]';
+        return;
+      }
+      this.out += '[';
+      // A hole in a sparse array reads as undefined, which scalarText() rejects like Python would.
+      this.line(value[0] as PyJsonValue);
+      for (let i = 1; i < n; i++) {
+        this.out += ', ';
+        this.line(value[i] as PyJsonValue);
+      }
+      this.out += ']';
+    } else if (value instanceof PyFloat) {
+      this.out += pyFloatRepr(value.value);
+    } else if (value instanceof Map) {
+      this.lineMap(value);
+    } else {
+      const keys = objectKeys(value, this.sortKeys);
+      const n = keys.length;
+      if (n === 0) {
+        this.out += '{}';
+        return;
+      }
+      const record = value as Record<string, PyJsonValue>;
+      let key = keys[0] as string;
+      this.out += '{' + keyText(key);
+      this.line(record[key] as PyJsonValue);
+      for (let i = 1; i < n; i++) {
+        key = keys[i] as string;
+        this.out += ', ' + keyText(key);
+        this.line(record[key] as PyJsonValue);
+      }
+      this.out += '}';
+    }
+  }
+
+  private lineMap(map: Map<unknown, PyJsonValue>): void {
+    if (map.size === 0) {
+      this.out += '{}';
+      return;
+    }
+    const keys = mapKeys(map, this.sortKeys);
+    this.out += '{';
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i] as string;
+      if (i > 0) this.out += ', ';
+      this.out += keyText(key);
+      this.line(map.get(key) as PyJsonValue);
+    }
+    this.out += '}';
+  }
+
+  /**
+   * Indented form: `nl` is a newline plus the indentation of the current depth. Python's
+   * separators here are `","` then a newline and one more level, and `": "`.
+   */
+  block(value: PyJsonValue, nl: string): void {
+    if (typeof value !== 'object' || value === null) {
+      this.out += scalarText(value);
+    } else if (Array.isArray(value)) {
+      const n = value.length;
+      if (n === 0) {
+        this.out += '[]';
+        return;
+      }
+      const inner = nl + this.unit;
+      this.out += '[' + inner;
+      this.block(value[0] as PyJsonValue, inner);
+      for (let i = 1; i < n; i++) {
+        this.out += ',' + inner;
+        this.block(value[i] as PyJsonValue, inner);
+      }
+      this.out += nl + ']';
+    } else if (value instanceof PyFloat) {
+      this.out += pyFloatRepr(value.value);
+    } else if (value instanceof Map) {
+      this.blockMap(value, nl);
+    } else {
+      const keys = objectKeys(value, this.sortKeys);
+      const n = keys.length;
+      if (n === 0) {
+        this.out += '{}';
+        return;
+      }
+      const record = value as Record<string, PyJsonValue>;
+      const inner = nl + this.unit;
+      for (let i = 0; i < n; i++) {
+        const key = keys[i] as string;
+        this.out += (i === 0 ? '{' : ',') + inner + keyText(key);
+        this.block(record[key] as PyJsonValue, inner);
+      }
+      this.out += nl + '}';
+    }
+  }
+
+  private blockMap(map: Map<unknown, PyJsonValue>, nl: string): void {
+    if (map.size === 0) {
+      this.out += '{}';
+      return;
+    }
+    const keys = mapKeys(map, this.sortKeys);
+    const inner = nl + this.unit;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i] as string;
+      this.out += (i === 0 ? '{' : ',') + inner + keyText(key);
+      this.block(map.get(key) as PyJsonValue, inner);
+    }
+    this.out += nl + '}';
+  }
 }
 
-function write(w: Writer, value: PyJsonValue, depth: number): void {
+/** Text of a value that is not an object (or is null); TypeError for what JSON cannot hold. */
+function scalarText(value: PyJsonValue): string {
   switch (typeof value) {
     case 'string':
-      w.parts.push(pyjsonString(value));
-      return;
+      return pyjsonString(value);
     case 'number':
-      w.parts.push(Number.isInteger(value) ? intDigits(value) : pyFloatRepr(value));
-      return;
+      // Integers below 2**31 first: the common case, and String() of them is exact.
+      if ((value | 0) === value) return String(value);
+      return Number.isInteger(value) ? intDigits(value) : pyFloatRepr(value);
     case 'bigint':
-      w.parts.push(value.toString());
-      return;
+      return value.toString();
     case 'boolean':
-      w.parts.push(value ? 'true' : 'false');
-      return;
+      return value ? 'true' : 'false';
     case 'object':
-      if (value === null) w.parts.push('null');
-      else if (Array.isArray(value)) writeArray(w, value, depth);
-      else if (value instanceof PyFloat) w.parts.push(pyFloatRepr(value.value));
-      else if (value instanceof Map) writeEntries(w, mapEntries(value), depth);
-      else if (isPlainObject(value)) writeEntries(w, Object.entries(value), depth);
-      else throw new TypeError(`Object of type ${value.constructor.name} is not JSON serializable`);
-      return;
-    default:
-      throw new TypeError(`Object of type ${typeof value} is not JSON serializable`);
+      if (value === null) return 'null';
+      break;
   }
+  throw new TypeError(`Object of type ${typeof value} is not JSON serializable`);
 }
 
-function writeArray(w: Writer, items: PyJsonValue[], depth: number): void {
-  if (items.length === 0) {
-    w.parts.push('[]');
-    return;
+/** Own keys of a plain object, in Python's `sort_keys` order when asked. */
+function objectKeys(value: object, sort: boolean): string[] {
+  if (!isPlainObject(value)) {
+    throw new TypeError(`Object of type ${value.constructor.name} is not JSON serializable`);
   }
-  const [open, sep, close] = brackets(w, '[', ']', depth);
-  w.parts.push(open);
-  for (let i = 0; i < items.length; i++) {
-    if (i > 0) w.parts.push(sep);
-    // A hole in a sparse array reads as undefined, which write() rejects like Python would.
-    write(w, items[i] as PyJsonValue, depth + 1);
-  }
-  w.parts.push(close);
+  const keys = Object.keys(value);
+  return sort ? sortKeys(keys) : keys;
 }
 
-function writeEntries(w: Writer, entries: [string, PyJsonValue][], depth: number): void {
-  if (entries.length === 0) {
-    w.parts.push('{}');
-    return;
-  }
-  if (w.sortKeys) sortEntries(entries);
-  const [open, sep, close] = brackets(w, '{', '}', depth);
-  w.parts.push(open);
-  for (let i = 0; i < entries.length; i++) {
-    const [key, item] = entries[i] as [string, PyJsonValue];
-    if (i > 0) w.parts.push(sep);
-    w.parts.push(pyjsonString(key), ': ');
-    write(w, item, depth + 1);
-  }
-  w.parts.push(close);
-}
-
-/** Python's separators: `", "` on one line; with an indent, `","` then newline and indent. */
-function brackets(w: Writer, open: string, close: string, depth: number): [string, string, string] {
-  if (w.indent === undefined) return [open, ', ', close];
-  const inner = '\n' + w.indent.repeat(depth + 1);
-  return [open + inner, ',' + inner, '\n' + w.indent.repeat(depth) + close];
-}
-
-function mapEntries(map: Map<unknown, PyJsonValue>): [string, PyJsonValue][] {
-  const entries: [string, PyJsonValue][] = [];
-  for (const [key, item] of map) {
+/** Keys of a Map (which must all be strings), in insertion or `sort_keys` order. */
+function mapKeys(map: Map<unknown, PyJsonValue>, sort: boolean): string[] {
+  const keys: string[] = [];
+  for (const key of map.keys()) {
     if (typeof key !== 'string') throw new TypeError(`Map keys must be strings, got ${typeof key}`);
-    entries.push([key, item]);
+    keys.push(key);
   }
-  return entries;
+  return sort ? sortKeys(keys) : keys;
 }
 
 function isPlainObject(value: object): boolean {
@@ -125,103 +210,40 @@ function isPlainObject(value: object): boolean {
   return proto === Object.prototype || proto === null;
 }
 
-// Code units at or above U+D800 are where UTF-16 order and code point order can disagree.
-const HIGH_UNITS = /[\ud800-\uffff]/;
+// Rendered keys with their `": "`: flows repeat a small vocabulary ("name", "type", "slug", ...),
+// and a lookup is cheaper than escaping again. Bounded: short keys only, cleared when full.
+const KEY_CACHE = new Map<string, string>();
+const KEY_CACHE_LIMIT = 4096;
+const KEY_CACHE_MAX_LENGTH = 64;
 
-/** Sorts by key in Python's `str` order (code points), fast path when UTF-16 order agrees. */
-function sortEntries(entries: [string, PyJsonValue][]): void {
-  if (entries.some(([key]) => HIGH_UNITS.test(key))) {
-    entries.sort((a, b) => compareCodePoints(a[0], b[0]));
-  } else {
-    entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  }
-}
-
-/**
- * Compares two strings as Python compares `str`: by code point. A surrogate pair is one code
- * point above U+FFFF, while JS's `<` would put it before U+E000–U+FFFF; a lone surrogate is its
- * own code point (Python strings can hold those, e.g. from `json.loads('"\\ud800"')`).
- */
-export function compareCodePoints(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const ca = a.charCodeAt(i);
-    const cb = b.charCodeAt(i);
-    if (ca === cb) continue;
-    if (ca < 0xd800 || cb < 0xd800) return ca - cb;
-    // Both units are high: compare whole code points. If unit i - 1 is a high surrogate, it
-    // starts the code point in either string unless it is lone in both (then i starts one).
-    if (i > 0 && isHighSurrogate(a.charCodeAt(i - 1))) {
-      const diff = (a.codePointAt(i - 1) ?? 0) - (b.codePointAt(i - 1) ?? 0);
-      if (diff !== 0) return diff;
+/** `pyjsonString(key) + ': '`. */
+function keyText(key: string): string {
+  let text = KEY_CACHE.get(key);
+  if (text === undefined) {
+    text = pyjsonString(key) + ': ';
+    if (key.length <= KEY_CACHE_MAX_LENGTH) {
+      if (KEY_CACHE.size >= KEY_CACHE_LIMIT) KEY_CACHE.clear();
+      KEY_CACHE.set(key, text);
     }
-    return (a.codePointAt(i) ?? 0) - (b.codePointAt(i) ?? 0);
   }
-  return a.length - b.length;
-}
-
-function isHighSurrogate(unit: number): boolean {
-  return unit >= 0xd800 && unit <= 0xdbff;
-}
-
-// Everything except printable ASCII minus `"` and `\`.
-const NEEDS_ESCAPE = /[^\x20\x21\x23-\x5b\x5d-\x7e]/;
-
-const SHORT_ESCAPES: Record<number, string> = {
-  0x22: '\\"',
-  0x5c: '\\\\',
-  0x0a: '\\n',
-  0x0d: '\\r',
-  0x09: '\\t',
-  0x08: '\\b',
-  0x0c: '\\f',
-};
-
-/**
- * A JSON string literal as Python writes it with `ensure_ascii=True`: short escapes for `"`, `\`
- * and `\n \r \t \b \f`, `\uXXXX` (lowercase hex) for every other unit outside U+0020–U+007E.
- * JS strings are UTF-16, so non-BMP characters come out as surrogate pairs, as in Python.
- */
-export function pyjsonString(s: string): string {
-  if (!NEEDS_ESCAPE.test(s)) return '"' + s + '"';
-  let out = '"';
-  let runStart = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0x20 && c <= 0x7e && c !== 0x22 && c !== 0x5c) continue;
-    if (i > runStart) out += s.slice(runStart, i);
-    out += SHORT_ESCAPES[c] ?? '\\u' + c.toString(16).padStart(4, '0');
-    runStart = i + 1;
-  }
-  return out + s.slice(runStart) + '"';
-}
-
-/** Python int digits for an integral JS number (beyond 1e21 JS itself would switch to `e`). */
-function intDigits(n: number): string {
-  return Number.isSafeInteger(n) ? String(n) : BigInt(n).toString();
+  return text;
 }
 
 /**
- * Python's `repr(float)`: the shortest digits that round-trip (as JS finds them), in fixed
- * notation when the decimal exponent is in [-4, 16), else `d.ddde±XX` with at least two exponent
- * digits; `.0` for integral values; `NaN`, `Infinity`, `-Infinity` as `json.dumps` writes them.
+ * Sorts distinct keys in Python's `str` order (code points), in place. Objects have few keys and
+ * often come in order already, which an insertion sort checks in n - 1 comparisons.
  */
-export function pyFloatRepr(x: number): string {
-  if (Number.isNaN(x)) return 'NaN';
-  if (x === Infinity) return 'Infinity';
-  if (x === -Infinity) return '-Infinity';
-  const sign = x < 0 || Object.is(x, -0) ? '-' : '';
-  // toExponential() without an argument gives the same shortest digits as toString().
-  const sci = Math.abs(x).toExponential();
-  const e = sci.indexOf('e');
-  const digits = sci.slice(0, e).replace('.', '');
-  const exp = Number(sci.slice(e + 1));
-  if (exp < -4 || exp >= 16) {
-    const mantissa = digits.length > 1 ? digits[0] + '.' + digits.slice(1) : digits;
-    const expDigits = String(Math.abs(exp)).padStart(2, '0');
-    return sign + mantissa + 'e' + (exp < 0 ? '-' : '+') + expDigits;
+function sortKeys(keys: string[]): string[] {
+  const n = keys.length;
+  if (n > 16) return keys.sort(compareCodePoints);
+  for (let i = 1; i < n; i++) {
+    const key = keys[i] as string;
+    let j = i - 1;
+    while (j >= 0 && compareCodePoints(keys[j] as string, key) > 0) {
+      keys[j + 1] = keys[j] as string;
+      j--;
+    }
+    keys[j + 1] = key;
   }
-  if (exp < 0) return sign + '0.' + '0'.repeat(-exp - 1) + digits;
-  if (digits.length <= exp + 1) return sign + digits + '0'.repeat(exp + 1 - digits.length) + '.0';
-  return sign + digits.slice(0, exp + 1) + '.' + digits.slice(exp + 1);
+  return keys;
 }
