@@ -1,5 +1,5 @@
 import type { FlowsLoaded } from '../flows/load-flows.js';
-import { loadFlows } from '../flows/load-flows.js';
+import { loadFlows, prepareStaticParsing } from '../flows/load-flows.js';
 import { loadFlowsFromJson } from '../flows/python/from-json.js';
 import { applyImage, expandImage } from '../flows/image.js';
 import { recordingReader } from '../flows/changed.js';
@@ -67,26 +67,49 @@ async function loadFromFiles(
   readRepoFile: (file: string) => Promise<Buffer | undefined>,
 ): Promise<{ loaded: WorkspaceFlows; files: FlowFile[] }> {
   const values = workspace.settings.values;
-  const files = context.files !== undefined ? [...context.files] : await readFlowFiles(workspace, { worktree: flags.worktree });
-  if (context.files === undefined) await warnUncommitted(context.output, workspace, files, flags.worktree);
-  const where = flags.worktree ? 'the working tree' : `${workspace.resolution.ref.type} ${workspace.resolution.ref.name}`;
-  context.output.debug(`reading ${files.length} file(s) at ${where}`);
-  context.output.progress(`reading ${files.length} flow file${files.length === 1 ? '' : 's'} from ${where}`);
-  const { python, cleanup } = pythonLoaderFor(workspace, { worktree: flags.worktree, env: context.env, debug: context.debug, output: context.output });
+  const loader = values.loader ?? 'auto';
+  let parseWorker: ReturnType<typeof prepareStaticParsing>;
+  let uncommitted: Promise<void> | undefined;
+  // Once the paths are known, the parse worker's start-up and git status overlap reading the files.
+  const listed = (paths: readonly string[]): void => {
+    parseWorker = prepareStaticParsing(paths.length, loader);
+    if (loader !== 'python') context.output.debug(`static loader: parsing ${parseWorker ? 'on a worker thread' : 'in the main thread'}`);
+    if (context.files !== undefined) return;
+    uncommitted = warnUncommitted(context.output, workspace, paths, flags.worktree);
+    // Awaited below; if reading the files fails first, that error is the one reported.
+    uncommitted.catch(() => undefined);
+  };
   try {
-    const loaded = await loadFlows({
-      files,
-      storageFor: workspace.storageFor,
-      labels: values.labels,
-      prefectVersion: values.prefect_version,
-      readRepoFile,
-      names: flags.name,
-      loader: (values.loader ?? 'auto'),
-      python,
-    });
-    return { loaded: { ...loaded, errors: [...loaded.errors, ...loaded.differences.map(differenceError)], fileCount: files.length }, files };
+    let files: FlowFile[];
+    if (context.files !== undefined) {
+      files = [...context.files];
+      listed(files.map((file) => file.path));
+    } else {
+      files = await readFlowFiles(workspace, { worktree: flags.worktree, listed });
+    }
+    await uncommitted;
+    const where = flags.worktree ? 'the working tree' : `${workspace.resolution.ref.type} ${workspace.resolution.ref.name}`;
+    context.output.debug(`reading ${files.length} file(s) at ${where}`);
+    context.output.progress(`reading ${files.length} flow file${files.length === 1 ? '' : 's'} from ${where}`);
+    const { python, cleanup } = pythonLoaderFor(workspace, { worktree: flags.worktree, env: context.env, debug: context.debug, output: context.output });
+    try {
+      const loaded = await loadFlows({
+        files,
+        storageFor: workspace.storageFor,
+        labels: values.labels,
+        prefectVersion: values.prefect_version,
+        readRepoFile,
+        names: flags.name,
+        loader,
+        python,
+        parseWorker,
+      });
+      return { loaded: { ...loaded, errors: [...loaded.errors, ...loaded.differences.map(differenceError)], fileCount: files.length }, files };
+    } finally {
+      await cleanup();
+    }
   } finally {
-    await cleanup();
+    await parseWorker?.close();
   }
 }
 

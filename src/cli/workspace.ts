@@ -121,17 +121,22 @@ export async function openWorkspace(options: {
 /**
  * The `.py` files under the given paths (or the configured ones), with their bytes: by default
  * as committed at the ref's commit (what flow runs clone), with `worktree` from the working tree.
- * Returns the files and the flow files whose working-tree state differs from that commit.
+ * `listed` hears the paths as soon as they are known, before their contents are read.
  */
-export async function readFlowFiles(workspace: Workspace, options: { worktree?: boolean | undefined } = {}): Promise<FlowFile[]> {
+export async function readFlowFiles(
+  workspace: Workspace,
+  options: { worktree?: boolean | undefined; listed?: ((paths: readonly string[]) => void) | undefined } = {},
+): Promise<FlowFile[]> {
   const paths = workspace.settings.values.paths;
   if (options.worktree) {
     const files = await discoverFlowFiles({ repoRoot: workspace.repoRoot, cwd: workspace.cwd, paths });
+    options.listed?.(files);
     return Promise.all(files.map(async (file) => ({ path: file, content: await readFile(path.join(workspace.repoRoot, file)) })));
   }
   const { commit, name } = workspace.resolution.ref;
   const treeFiles = await workspace.repo.listFiles(commit, []);
   const files = selectFlowFilesInTree({ treeFiles, repoRoot: workspace.repoRoot, cwd: workspace.cwd, paths, commitLabel: `${name} (${commit.slice(0, 7)})` });
+  options.listed?.(files);
   const contents = await workspace.repo.readFiles(commit, files);
   return files.flatMap((file) => {
     const content = contents.get(file);
@@ -165,8 +170,8 @@ export function repoFileReader(workspace: Workspace, options: { worktree?: boole
 }
 
 /** Names flow files with uncommitted changes: they are not what is read (nor what runs clone). */
-export async function warnUncommitted(output: Output, workspace: Workspace, files: readonly FlowFile[], worktree: boolean | undefined): Promise<void> {
-  const dirty = await uncommittedFlowFiles(workspace, files.map((file) => file.path));
+export async function warnUncommitted(output: Output, workspace: Workspace, files: readonly string[], worktree: boolean | undefined): Promise<void> {
+  const dirty = await uncommittedFlowFiles(workspace, files);
   if (dirty.length === 0) return;
   const what = worktree ? 'read from the working tree, but flow runs clone the commit' : `not read: ${workspace.resolution.ref.name} is read as committed`;
   output.warn(`uncommitted changes in ${dirty.join(', ')} (${what})`);

@@ -6,6 +6,8 @@ import type { GitStorageArgs } from './python/load.js';
 import { loadFlowsPython } from './python/load.js';
 import type { Env } from './python/run-helper.js';
 import { loadFlowsStatic } from './static/index.js';
+import { MIN_FILES_FOR_WORKER, ParseWorker } from './static/parse-ahead.js';
+import { warmUpParser } from './static/parser.js';
 import type { FlowFile, FlowLoadError, LoadResult, LoadedFlow } from './types.js';
 
 export type LoaderMode = 'auto' | 'static' | 'python' | 'both';
@@ -38,6 +40,20 @@ export interface LoadFlowsOptions {
   /** Default `auto`: static first, the python loader for what the static loader refuses. */
   loader?: LoaderMode | undefined;
   python?: PythonLoaderOptions | undefined;
+  /** A parse worker from {@link prepareStaticParsing} (the caller closes it). */
+  parseWorker?: ParseWorker | undefined;
+}
+
+/**
+ * Gets the static loader's parsing going before the files are read, so its start-up overlaps
+ * reading them: a parse worker for many files (returned: pass it to {@link loadFlows}, close it
+ * after), else this thread's parser is loaded in the background.
+ */
+export function prepareStaticParsing(fileCount: number, mode: LoaderMode): ParseWorker | undefined {
+  if (mode === 'python') return undefined;
+  const worker = fileCount >= MIN_FILES_FOR_WORKER ? ParseWorker.start() : undefined;
+  if (!worker) warmUpParser();
+  return worker;
 }
 
 export interface FlowsLoaded extends LoadResult {
@@ -115,6 +131,7 @@ export async function loadFlows(options: LoadFlowsOptions): Promise<FlowsLoaded>
       ...(options.labels ? { labels: options.labels } : {}),
       ...(options.prefectVersion ? { prefectVersion: options.prefectVersion } : {}),
       ...(options.readRepoFile ? { readRepoFile: options.readRepoFile } : {}),
+      parseWorker: options.parseWorker,
     });
     if (mode === 'static') result = staticResult;
     else if (mode === 'auto') result = await loadAuto(options, staticResult);

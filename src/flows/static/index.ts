@@ -10,7 +10,8 @@ import { Interpreter, runModule } from './evaluator/interpreter.js';
 import { Scope } from './evaluator/scope.js';
 import { ModuleRegistry } from './modules/registry.js';
 import { SourceCache } from './modules/sources.js';
-import { parsePython } from './parser.js';
+import { MIN_FILES_FOR_WORKER, parseAhead, ParseWorker, type ParseQueue } from './parse-ahead.js';
+import type { ParseResult } from './parser.js';
 import type { FlowObj } from './prefect-model/flow.js';
 import { fileError, PyError, Refusal, siteOf, toFlowLoadError, PYTHON_LOADER_HINT } from './refusal.js';
 import { serializeFlow } from './serialize-flow.js';
@@ -29,6 +30,11 @@ export interface StaticLoadOptions {
   prefectVersion?: string;
   /** Reads a repository file (repo-relative POSIX path) for imports of local modules. */
   readRepoFile?: (path: string) => Promise<Buffer | undefined>;
+  /**
+   * A parse worker the caller started early (its start-up then overlaps reading the files); the
+   * caller closes it. Without one, a worker is started here for MIN_FILES_FOR_WORKER files or more.
+   */
+  parseWorker?: ParseWorker | undefined;
 }
 
 /**
@@ -41,25 +47,37 @@ export async function loadFlowsStatic(options: StaticLoadOptions): Promise<LoadR
   const sources = new SourceCache(options.readRepoFile);
   const registry = new ModuleRegistry(sources);
   const version = options.prefectVersion ?? '1.4.1';
-  for (const file of options.files) {
-    try {
-      await loadFile(file, options, sources, registry, version, result);
-    } catch (e) {
-      // Only a bug gets here; report it instead of throwing (the other files go on).
-      const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-      result.errors.push(fileError('E_UNSUPPORTED', file.path, 0, 0, `the static loader failed on this file (${message})`, PYTHON_LOADER_HINT));
+  const decoded = options.files.map((file) => decodeSource(file.path, file.content));
+  const queue: ParseQueue = decoded.map((d, i) => (d.ok ? { path: (options.files[i] as FlowFile).path, text: d.text } : undefined));
+  const ownWorker = options.parseWorker === undefined && queue.filter(Boolean).length >= MIN_FILES_FOR_WORKER ? ParseWorker.start() : undefined;
+  const parse = parseAhead(queue, options.parseWorker ?? ownWorker);
+  try {
+    for (const [index, file] of options.files.entries()) {
+      try {
+        const text = decoded[index] as (typeof decoded)[number];
+        if (!text.ok) result.errors.push(text.error);
+        else await loadFile(file, await parse(index), options, sources, registry, version, result);
+      } catch (e) {
+        // Only a bug gets here; report it instead of throwing (the other files go on).
+        const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+        result.errors.push(fileError('E_UNSUPPORTED', file.path, 0, 0, `the static loader failed on this file (${message})`, PYTHON_LOADER_HINT));
+      }
     }
+  } finally {
+    await ownWorker?.close();
   }
   return result;
 }
 
-async function loadFile(file: FlowFile, options: StaticLoadOptions, sources: SourceCache, registry: ModuleRegistry, version: string, result: LoadResult): Promise<void> {
-  const decoded = decodeSource(file.path, file.content);
-  if (!decoded.ok) {
-    result.errors.push(decoded.error);
-    return;
-  }
-  const parsed = await parsePython(file.path, decoded.text);
+async function loadFile(
+  file: FlowFile,
+  parsed: ParseResult,
+  options: StaticLoadOptions,
+  sources: SourceCache,
+  registry: ModuleRegistry,
+  version: string,
+  result: LoadResult,
+): Promise<void> {
   if (!parsed.ok) {
     result.errors.push(parsed.error);
     return;

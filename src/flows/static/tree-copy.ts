@@ -86,24 +86,43 @@ const FIELD_NAMES = 'alias alternative argument arguments attribute body cause c
 const NAMED_TOKENS = new Set(['identifier', 'integer', 'float', 'string_start', 'string_end', 'escape_sequence', 'escape_interpolation', 'comment',
   'true', 'false', 'none', 'ellipsis', 'type_conversion', 'line_continuation']);
 
-let tables: Tables | undefined;
+/**
+ * What the converter needs of the grammar, as plain data: a parse worker sends it once, so the
+ * main thread can copy the worker's trees without loading the grammar itself.
+ */
+export interface GrammarInfo {
+  /** Node type names by type id ('' for ids without one). */
+  types: string[];
+  /** Whether each type id is a named node. */
+  named: boolean[];
+  /** Field names by field id (null for id 0). */
+  fields: (string | null)[];
+}
 
-function tablesOf(language: Language): Tables {
-  if (!tables) {
-    const types = language.types.map((t) => t ?? '');
-    const fieldNames = language.fields.filter((f): f is string => typeof f === 'string').sort().join(' ');
-    const known = fieldNames === FIELD_NAMES;
-    const named = types.map((_t, id) => language.nodeTypeIsNamed(id));
-    tables = {
+/** The grammar as plain data (see GrammarInfo). */
+export function grammarInfoOf(language: Language): GrammarInfo {
+  const types = language.types.map((t) => t ?? '');
+  return { types, named: types.map((_t, id) => language.nodeTypeIsNamed(id)), fields: [...language.fields] };
+}
+
+const tables = new WeakMap<GrammarInfo, Tables>();
+
+function tablesOf(grammar: GrammarInfo): Tables {
+  let found = tables.get(grammar);
+  if (!found) {
+    const { types, named, fields } = grammar;
+    const known = fields.filter((f): f is string => typeof f === 'string').sort().join(' ') === FIELD_NAMES;
+    found = {
       types,
       named,
-      fields: language.fields,
+      fields,
       withFields: known ? new Set(TYPES_WITH_FIELDS) : undefined,
       // Anonymous nodes are tokens, except the two-word operators; named tokens are listed.
       leaf: types.map((t, id) => known && (named[id] ? NAMED_TOKENS.has(t) : t !== 'not in' && t !== 'is not')),
     };
+    tables.set(grammar, found);
   }
-  return tables;
+  return found;
 }
 
 /** `@task` / `@task(...)` / `@prefect.task...`: bodies of such functions never run while registering. */
@@ -122,8 +141,8 @@ export interface Copied {
  * (running one anyway is refused). They are copied whole, because Python still compiles them
  * (compile-checks.ts), and listed so the parser can drop their content once checked.
  */
-export function copyTree(cursor: CursorLike, file: SourceFile, language: Language): Copied | { error: FlowLoadError } {
-  const { types, named, fields, withFields, leaf } = tablesOf(language);
+export function copyTree(cursor: CursorLike, file: SourceFile, grammar: GrammarInfo): Copied | { error: FlowLoadError } {
+  const { types, named, fields, withFields, leaf } = tablesOf(grammar);
   try {
     const stack: Frame[] = [];
     const skipped: Syntax[] = [];

@@ -1,0 +1,125 @@
+/**
+ * Parsing on a worker thread (parse-ahead.ts) gives exactly what parsing here gives: the same
+ * syntax trees, the same errors, in order; and a worker that stops leaves the main thread to
+ * parse on its own.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { generateFlows } from '../../bench/generate.js';
+import { parseAhead, ParseWorker, type ParseQueue } from '../../src/flows/static/parse-ahead.js';
+import { finishParse, parsePython, type ParseResult } from '../../src/flows/static/parser.js';
+import type { Syntax } from '../../src/flows/static/syntax.js';
+import { recordTree, TraceCursor } from '../../src/flows/static/tree-trace.js';
+import { withTree } from '../../src/flows/static/wasm-parse.js';
+import { goldenCases, goldenFile } from './golden-helpers.js';
+
+/** A node as plain data (no file reference), fields by the index of the child they hold. */
+function plain(n: Syntax): unknown {
+  return {
+    type: n.type, named: n.named, start: n.start, end: n.end,
+    children: n.children.map(plain),
+    fields: n.fields ? [...n.fields].map(([k, v]) => [k, v.map((c) => n.children.indexOf(c))]) : undefined,
+  };
+}
+
+function plainResult(result: ParseResult): unknown {
+  return result.ok ? { module: plain(result.module), path: result.file.path } : { error: result.error };
+}
+
+/** Sources that parse, and sources each parser must refuse the same way. */
+function corpus(): Array<{ path: string; text: string }> {
+  const files = generateFlows(30, 7).map((f, i) => ({ path: `gen/f${i}.py`, text: f.source }));
+  for (const path of new Set(goldenCases().map((c) => c.flowPath))) files.push({ path, text: goldenFile(path).content.toString('utf8') });
+  files.push(
+    { path: 'bad/syntax.py', text: 'def f(:\n    pass\n' },
+    { path: 'bad/missing.py', text: 'x = (1,\n' },
+    { path: 'bad/indent.py', text: 'x = 1\n    y = 2\n' },
+    { path: 'bad/tabs.py', text: 'if True:\n\tx = 1\n        y = 2\n' },
+    { path: 'bad/deep.py', text: `x = ${'('.repeat(300)}1${')'.repeat(300)}\n` },
+    { path: 'bad/huge.py', text: `x = 1\n${'#'.repeat(1024 * 1024)}\n` },
+    { path: 'ok/unicode.py', text: 'ñame = "ü\\t"\nπ = 3.14\n' },
+  );
+  return files;
+}
+
+let workers: ParseWorker[] = [];
+function startWorker(): ParseWorker {
+  const worker = ParseWorker.start();
+  if (!worker) throw new Error('no parse worker on this machine (one core?)');
+  workers.push(worker);
+  return worker;
+}
+afterEach(async () => {
+  await Promise.all(workers.map((w) => w.close()));
+  workers = [];
+});
+
+describe('recorded trees', () => {
+  it('a recorded tree copies into the same Syntax as the live tree', async () => {
+    for (const { path, text } of corpus()) {
+      const live = await parsePython(path, text);
+      const recorded = await withTree(path, text, (cursor, grammar) => ({ trace: recordTree(cursor), grammar }));
+      if (!recorded.ok) {
+        expect(live.ok).toBe(false);
+        continue;
+      }
+      const replayed = finishParse({ path, text }, new TraceCursor(recorded.value.trace), recorded.value.grammar);
+      expect(plainResult(replayed), path).toEqual(plainResult(live));
+    }
+  });
+
+  it('a cursor over a recorded tree moves like a tree-sitter cursor', async () => {
+    const recorded = await withTree('t.py', 'a = f(1)\nb = 2\n', (cursor) => recordTree(cursor));
+    if (!recorded.ok) throw new Error('parse failed');
+    const cursor = new TraceCursor(recorded.value);
+    expect(cursor.gotoParent()).toBe(false);
+    expect(cursor.gotoNextSibling()).toBe(false);
+    expect(cursor.gotoFirstChild()).toBe(true); // a = f(1)
+    expect([cursor.startIndex, cursor.endIndex]).toEqual([0, 8]);
+    expect(cursor.gotoNextSibling()).toBe(true); // b = 2
+    expect(cursor.startIndex).toBe(9);
+    expect(cursor.gotoNextSibling()).toBe(false);
+    expect(cursor.gotoParent()).toBe(true);
+    expect([cursor.startIndex, cursor.endIndex]).toEqual([0, 15]);
+    expect(() => new TraceCursor(new Int32Array(5))).toThrow(RangeError);
+  });
+});
+
+describe('the parse worker', () => {
+  it('parses every file of the corpus as this thread does, in order', async () => {
+    const files = corpus();
+    const worker = startWorker();
+    // The worker itself answers (parseAhead would hide a worker that fails).
+    expect(await worker.parse('x.py', 'x = 1\n')).toMatchObject({ ok: true });
+    const parse = parseAhead(files, worker);
+    for (const [index, { path, text }] of files.entries()) {
+      expect(plainResult(await parse(index)), path).toEqual(plainResult(await parsePython(path, text)));
+    }
+  });
+
+  it('skips files without text and refuses to parse them', async () => {
+    const queue: ParseQueue = [{ path: 'a.py', text: 'x = 1\n' }, undefined, { path: 'c.py', text: 'y = 2\n' }];
+    const parse = parseAhead(queue, startWorker());
+    expect((await parse(0)).ok).toBe(true);
+    await expect(parse(1)).rejects.toThrow(RangeError);
+    expect((await parse(2)).ok).toBe(true);
+  });
+
+  it('a worker that stopped leaves the parsing to this thread, with the same results', async () => {
+    const files = corpus().slice(0, 20);
+    const worker = startWorker();
+    const parse = parseAhead(files, worker);
+    expect(plainResult(await parse(0))).toEqual(plainResult(await parsePython(files[0]!.path, files[0]!.text)));
+    await worker.close();
+    expect(await worker.parse('x.py', 'x = 1\n')).toBeUndefined();
+    for (let index = 1; index < files.length; index++) {
+      const { path, text } = files[index]!;
+      expect(plainResult(await parse(index)), path).toEqual(plainResult(await parsePython(path, text)));
+    }
+  });
+
+  it('parses without a worker, one file when asked', async () => {
+    const files = corpus().slice(0, 3);
+    const parse = parseAhead(files, undefined);
+    for (const [index, { path, text }] of files.entries()) expect(plainResult(await parse(index))).toEqual(plainResult(await parsePython(path, text)));
+  });
+});
