@@ -64,10 +64,20 @@ export function buildPackage(root: string, work: string): { bin: string; hook: s
   cpSync(join(root, 'package.json'), join(pkg, 'package.json'));
   cpSync(join(root, 'grammars'), join(pkg, 'grammars'), { recursive: true });
   // Preloaded with --import: writes the child's own peak RSS (KB) where BENCH_RSS_FILE says.
+  // Linux keeps getrusage's maxrss across exec, so a child forked from this big process would
+  // report the parent's size: VmHWM of /proc/self/status is the peak of the child's own memory.
   const hook = join(work, 'rss-hook.mjs');
   writeFileSync(
     hook,
-    "import { writeFileSync } from 'node:fs';\nprocess.on('exit', () => { if (process.env.BENCH_RSS_FILE) writeFileSync(process.env.BENCH_RSS_FILE, String(process.resourceUsage().maxRSS)); });\n",
+    [
+      "import { readFileSync, writeFileSync } from 'node:fs';",
+      'function peakKb() {',
+      "  try { const m = /^VmHWM:\\s+(\\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8')); if (m) return Number(m[1]); } catch {}",
+      '  return process.resourceUsage().maxRSS;',
+      '}',
+      "process.on('exit', () => { if (process.env.BENCH_RSS_FILE) writeFileSync(process.env.BENCH_RSS_FILE, String(peakKb())); });",
+      '',
+    ].join('\n'),
   );
   return { bin: join(pkg, 'bin', 'prefect-git.js'), hook };
 }
