@@ -3,8 +3,8 @@
  * an empty folder, and run the bin and the library from there, away from the source tree. The
  * install needs the registry (or an npm cache holding the dependencies); CI has the registry.
  */
-import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -84,6 +84,32 @@ describe('the npm package', () => {
     expect(doc.errors).toEqual([]);
     expect(doc.flows.map((flow) => flow.name).sort()).toEqual(['etl-flow', 'hello-flow', 'nightly-report', 'table-sync']);
     for (const flow of doc.flows) expect(flow.idempotency_key).toMatch(/^[0-9a-f]{64}$/);
+  }, TIMEOUT);
+
+  it('parses on a worker thread from the installed package (16 flow files or more), with the same keys', () => {
+    const repo = tempDir();
+    cpSync(join(ROOT, 'flows-example'), repo, { recursive: true });
+    git(repo, 'init', '-q', '-b', 'main');
+    git(repo, 'add', '-A');
+    git(repo, 'commit', '-q', '-m', 'flows');
+    const inspect = (): { stdout: string; stderr: string } => {
+      const result = spawnSync('npx', ['prefect-git', '-C', repo, '--json', '--debug', 'inspect'], { cwd: project, env: childEnv(), encoding: 'utf8', timeout: TIMEOUT });
+      expect(result.status, result.stderr).toBe(0);
+      return { stdout: result.stdout, stderr: result.stderr };
+    };
+    const keys = (stdout: string): string[] => (JSON.parse(stdout) as { flows: Array<{ idempotency_key: string }> }).flows.map((flow) => flow.idempotency_key);
+    const few = inspect();
+    expect(few.stderr).toContain('static loader: parsing in the main thread');
+    // The same flows again, in 20 more files: enough for the worker.
+    const hello = readFileSync(join(repo, 'my_flows/hello_flow.py'), 'utf8');
+    mkdirSync(join(repo, 'my_flows/copies'));
+    for (let i = 0; i < 20; i++) writeFileSync(join(repo, `my_flows/copies/copy_${i}.py`), hello.replace('Flow("hello-flow")', `Flow("hello-${i}")`));
+    git(repo, 'add', '-A');
+    git(repo, 'commit', '-q', '-m', 'more flows');
+    const many = inspect();
+    expect(many.stderr).toContain('static loader: parsing on a worker thread');
+    expect(keys(many.stdout)).toEqual(expect.arrayContaining(keys(few.stdout)));
+    expect(keys(many.stdout)).toHaveLength(keys(few.stdout).length + 20);
   }, TIMEOUT);
 
   it('works as a library from the installed package', () => {
