@@ -59,7 +59,9 @@ export const CREATE_PROJECT = /* GraphQL */ `
  * version, archived or not; `created` breaks ties. The flow group's `settings` carries the
  * idempotency key the server compares against (prefect1.md §8.3), which is how the plan knows
  * "unchanged" without sending the flow. `storage` says which branch or tag the newest version's
- * runs clone (the branch guard), `is_schedule_active` its schedule state (`--schedule keep`).
+ * runs clone (the branch guard), `is_schedule_active` its schedule state (`--schedule keep`). The
+ * flow group's `description` is read here so provenance can keep what a user wrote there without
+ * a request of its own.
  */
 export const LATEST_FLOW_VERSIONS = /* GraphQL */ `
   query PrefectGitLatestFlowVersions($projectId: uuid!, $names: [String!]!) {
@@ -78,6 +80,7 @@ export const LATEST_FLOW_VERSIONS = /* GraphQL */ `
       flow_group {
         id
         settings
+        description
       }
     }
   }

@@ -94,7 +94,7 @@ export function buildPrefectApi(options: PrefectApiOptions, transport: Transport
       const data = await send<{ flow: unknown }>(LATEST_FLOW_VERSIONS, { projectId, names: unique }, true);
       for (const row of list(data.flow, 'flow')) {
         const flow = toFlowRow(row);
-        const group = (row as { flow_group?: { settings?: unknown } | null }).flow_group;
+        const group = (row as { flow_group?: { settings?: unknown; description?: unknown } | null }).flow_group;
         const settings = group?.settings;
         const key = isRecord(settings) && typeof settings.idempotency_key === 'string' ? settings.idempotency_key : '';
         if (!result.has(flow.name)) {
@@ -103,6 +103,7 @@ export function buildPrefectApi(options: PrefectApiOptions, transport: Transport
             idempotencyKey: key === '' ? null : key,
             storage: toStorageRef(row.storage),
             scheduleActive: row.is_schedule_active === true,
+            flowGroupDescription: typeof group?.description === 'string' && group.description !== '' ? group.description : null,
           });
         }
       }

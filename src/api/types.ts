@@ -83,6 +83,8 @@ export interface FlowVersion {
   storage: StorageRef | null;
   /** Whether this version's schedule is on (`--schedule keep` carries it over). */
   scheduleActive: boolean;
+  /** The flow group's description (provenance keeps the text a user wrote above its block); null when empty. */
+  flowGroupDescription: string | null;
 }
 
 /** The fields of a registered flow's storage that say which ref its runs clone. */

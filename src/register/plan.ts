@@ -85,6 +85,7 @@ function planItem(flow: FlowToRegister, found: FlowVersion | undefined, force: b
     archived: found.archived,
     scheduleActive: found.scheduleActive,
     storage: found.storage,
+    flowGroupDescription: found.flowGroupDescription,
   };
   const v = `version ${found.version}`;
   const keyMatches = found.idempotencyKey !== null && found.idempotencyKey === flow.idempotencyKey;

@@ -31,6 +31,8 @@ export interface LatestVersion {
   scheduleActive: boolean;
   /** Which ref its runs clone (branch_name / tag of its storage). */
   storage: StorageRef | null;
+  /** Its flow group's description as planned against (provenance.ts keeps the user's part). */
+  flowGroupDescription: string | null;
 }
 
 /** One flow in the plan. */

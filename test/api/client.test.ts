@@ -230,11 +230,13 @@ describe('errors', () => {
 });
 
 describe('operations', () => {
-  it('looks up all flow versions in ONE request and reads the stored idempotency key', async () => {
+  it('looks up all flow versions in ONE request and reads the stored idempotency key and flow group description', async () => {
     let variables: Record<string, unknown> | undefined;
+    let query = '';
     nock(BASE)
       .post('/', (b: Body) => {
         variables = b.variables;
+        query = b.query;
         return b.operationName === 'PrefectGitLatestFlowVersions';
       })
       .reply(200, {
@@ -248,15 +250,16 @@ describe('operations', () => {
               flow_group_id: 'ga',
               is_schedule_active: true,
               storage: { type: 'Git', branch_name: 'main', tag: null, repo: 'acme/flows', repo_host: 'github.com', flow_path: 'a.py' },
-              flow_group: { id: 'ga', settings: { idempotency_key: 'ka' } },
+              flow_group: { id: 'ga', settings: { idempotency_key: 'ka' }, description: 'Owned by the data team' },
             },
-            { id: 'b1', name: 'b', version: 1, archived: false, flow_group_id: 'gb', flow_group: { id: 'gb', settings: { idempotency_key: null } } },
+            { id: 'b1', name: 'b', version: 1, archived: false, flow_group_id: 'gb', flow_group: { id: 'gb', settings: { idempotency_key: null }, description: null } },
           ],
         },
       });
     const client = api();
     const versions = await client.latestFlowVersions(PROJECT_ID, ['a', 'b', 'c', 'a']);
     expect(variables).toEqual({ projectId: PROJECT_ID, names: ['a', 'b', 'c'] });
+    expect(query).toMatch(/flow_group \{\s*id\s+settings\s+description\s*\}/);
     expect(versions.get('a')).toEqual({
       id: 'a2',
       name: 'a',
@@ -266,8 +269,9 @@ describe('operations', () => {
       idempotencyKey: 'ka',
       scheduleActive: true,
       storage: { type: 'Git', branchName: 'main', tag: null, repo: 'acme/flows', repoHost: 'github.com' },
+      flowGroupDescription: 'Owned by the data team',
     });
-    expect(versions.get('b')).toMatchObject({ idempotencyKey: null, storage: null, scheduleActive: false });
+    expect(versions.get('b')).toMatchObject({ idempotencyKey: null, storage: null, scheduleActive: false, flowGroupDescription: null });
     expect(versions.has('c')).toBe(false);
     expect(await client.latestFlowVersions(PROJECT_ID, [])).toEqual(new Map());
     expect(infos).toHaveLength(1);

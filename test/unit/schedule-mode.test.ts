@@ -56,7 +56,7 @@ describe('refuseUnschedulable', () => {
     flowPath: `flows/${name}.py`,
     action,
     reason: '',
-    ...(scheduleActive === undefined ? {} : { latest: { id: 'f', version: 1, flowGroupId: 'g', archived: false, scheduleActive, storage: null } }),
+    ...(scheduleActive === undefined ? {} : { latest: { id: 'f', version: 1, flowGroupId: 'g', archived: false, scheduleActive, storage: null, flowGroupDescription: null } }),
   });
 
   it('refuses a sent flow whose schedule would be on with required parameters, and keeps the others', () => {
