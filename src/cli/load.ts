@@ -1,6 +1,5 @@
 import type { FlowsLoaded } from '../flows/load-flows.js';
 import { loadFlows, prepareStaticParsing } from '../flows/load-flows.js';
-import type { ParseWorker } from '../flows/static/parse-ahead.js';
 import { loadFlowsFromJson } from '../flows/python/from-json.js';
 import { applyImage, expandImage } from '../flows/image.js';
 import { recordingReader } from '../flows/changed.js';
@@ -69,12 +68,12 @@ async function loadFromFiles(
 ): Promise<{ loaded: WorkspaceFlows; files: FlowFile[] }> {
   const values = workspace.settings.values;
   const loader = values.loader ?? 'auto';
-  // A failure to load the static loader is reported by loadFlows, where it is used.
-  let parsing: Promise<ParseWorker | undefined> = Promise.resolve(undefined);
+  let parseWorker: ReturnType<typeof prepareStaticParsing>;
   let uncommitted: Promise<void> | undefined;
   // Once the paths are known, the parse worker's start-up and git status overlap reading the files.
   const listed = (paths: readonly string[]): void => {
-    parsing = prepareStaticParsing(paths.length, loader).catch(() => undefined);
+    parseWorker = prepareStaticParsing(paths.length, loader);
+    if (loader !== 'python') context.output.debug(`static loader: parsing ${parseWorker ? 'on a worker thread' : 'in the main thread'}`);
     if (context.files !== undefined) return;
     uncommitted = warnUncommitted(context.output, workspace, paths, flags.worktree);
     // Awaited below; if reading the files fails first, that error is the one reported.
@@ -89,10 +88,8 @@ async function loadFromFiles(
       files = await readFlowFiles(workspace, { worktree: flags.worktree, listed });
     }
     await uncommitted;
-    const parseWorker = await parsing;
     const where = flags.worktree ? 'the working tree' : `${workspace.resolution.ref.type} ${workspace.resolution.ref.name}`;
     context.output.debug(`reading ${files.length} file(s) at ${where}`);
-    if (loader !== 'python') context.output.debug(`static loader: parsing ${parseWorker ? 'on a worker thread' : 'in the main thread'}`);
     context.output.progress(`reading ${files.length} flow file${files.length === 1 ? '' : 's'} from ${where}`);
     const { python, cleanup } = pythonLoaderFor(workspace, { worktree: flags.worktree, env: context.env, debug: context.debug, output: context.output });
     try {
@@ -112,7 +109,7 @@ async function loadFromFiles(
       await cleanup();
     }
   } finally {
-    await (await parsing)?.close();
+    await parseWorker?.close();
   }
 }
 

@@ -26,7 +26,6 @@ import type { CommandContext } from './program-base.js';
 import { renderPlan, renderResults } from './render-register.js';
 import type { StorageFlags, Workspace } from './workspace.js';
 import { flagsToSettings, openWorkspace } from './workspace.js';
-import { preloadStaticLoader } from '../flows/load-flows.js';
 
 /** The flags of `register` (commander's camelCase names). */
 export interface RegisterFlags extends StorageFlags, ApiFlags, LoadFlags {
@@ -79,8 +78,6 @@ export async function openRegisterWorkspace(ctx: CommandContext, cwd: string, pa
     ...(options.createProject ? { create_project: true } : {}),
     ...(options.schedule !== undefined ? { schedule: scheduleSetting(options.schedule) } : {}),
   };
-  // Compiling the static loader overlaps the git calls of opening the workspace.
-  if (!options.fromJson?.length) preloadStaticLoader();
   const workspace = await openWorkspace({ cwd, env: ctx.io.env, flags: options, settingsFlags: flagsToSettings({ ...options, paths }, extra) });
   const template = workspace.settings.values.project;
   if (template === undefined) {

@@ -1,29 +1,14 @@
 import { PrefectGitError, isPrefectGitError } from '../errors.js';
 import type { GitStorage } from '../storage/types.js';
+import { compareLoaders } from './python/compare.js';
 import type { LoaderDifference } from './python/compare.js';
 import type { GitStorageArgs } from './python/load.js';
+import { loadFlowsPython } from './python/load.js';
 import type { Env } from './python/run-helper.js';
-import type * as StaticLoader from './static/index.js';
-import type { ParseWorker } from './static/parse-ahead.js';
+import { loadFlowsStatic } from './static/index.js';
+import { MIN_FILES_FOR_WORKER, ParseWorker } from './static/parse-ahead.js';
+import { warmUpParser } from './static/parser.js';
 import type { FlowFile, FlowLoadError, LoadResult, LoadedFlow } from './types.js';
-
-/**
- * The loaders' modules are loaded when first needed: the static loader is a third of the CLI's
- * code and the python loader is needed only for what the static loader refuses. A command starts
- * loading the static loader with {@link preloadStaticLoader} before it talks to git, so compiling
- * it overlaps waiting for git.
- */
-let staticLoaderModule: Promise<typeof StaticLoader> | undefined;
-
-function staticLoader(): Promise<typeof StaticLoader> {
-  staticLoaderModule ??= import('./static/index.js');
-  return staticLoaderModule;
-}
-
-/** Starts loading the static loader's modules (see above); a failure is reported on first use. */
-export function preloadStaticLoader(): void {
-  staticLoader().catch(() => undefined);
-}
 
 export type LoaderMode = 'auto' | 'static' | 'python' | 'both';
 
@@ -64,9 +49,8 @@ export interface LoadFlowsOptions {
  * reading them: a parse worker for many files (returned: pass it to {@link loadFlows}, close it
  * after), else this thread's parser is loaded in the background.
  */
-export async function prepareStaticParsing(fileCount: number, mode: LoaderMode): Promise<ParseWorker | undefined> {
+export function prepareStaticParsing(fileCount: number, mode: LoaderMode): ParseWorker | undefined {
   if (mode === 'python') return undefined;
-  const { MIN_FILES_FOR_WORKER, ParseWorker, warmUpParser } = await staticLoader();
   const worker = fileCount >= MIN_FILES_FOR_WORKER ? ParseWorker.start() : undefined;
   if (!worker) warmUpParser();
   return worker;
@@ -83,7 +67,6 @@ const PYTHON_CAN_RETRY = new Set(['E_UNSUPPORTED', 'E_PARSE']);
 async function runPython(options: LoadFlowsOptions, files: string[]): Promise<LoadResult> {
   const python = options.python;
   if (!python) throw new PrefectGitError('E_USAGE', 'the python loader was asked for but not configured', { hint: 'This is a bug in the caller.' });
-  const { loadFlowsPython } = await import('./python/load.js');
   return loadFlowsPython({
     repoRoot: await python.root(),
     files,
@@ -142,7 +125,6 @@ export async function loadFlows(options: LoadFlowsOptions): Promise<FlowsLoaded>
   if (mode === 'python') {
     result = await runPython(options, options.files.map((file) => file.path));
   } else {
-    const { loadFlowsStatic } = await staticLoader();
     const staticResult = await loadFlowsStatic({
       files: options.files,
       storageFor: options.storageFor,
@@ -155,7 +137,6 @@ export async function loadFlows(options: LoadFlowsOptions): Promise<FlowsLoaded>
     else if (mode === 'auto') result = await loadAuto(options, staticResult);
     else {
       const python = await runPython(options, options.files.map((file) => file.path));
-      const { compareLoaders } = await import('./python/compare.js');
       differences = compareLoaders(staticResult, python).filter((d) => d.kind !== 'only-python' || (d.staticErrors ?? []).every((e) => !PYTHON_CAN_RETRY.has(e.code)));
       result = python;
     }

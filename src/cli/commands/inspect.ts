@@ -8,7 +8,6 @@ import { addStorageOptions } from '../options.js';
 import type { StorageFlags } from '../workspace.js';
 import { flagsToSettings, openWorkspace } from '../workspace.js';
 import { loadWorkspaceFlows } from '../load.js';
-import { preloadStaticLoader } from '../../flows/load-flows.js';
 import type { LoadFlags } from '../load.js';
 import { flowErrorJson, renderFlowErrors } from '../render-errors.js';
 import { changedSinceJson, describeChangedSince } from '../changed-since.js';
@@ -39,8 +38,6 @@ export function addInspectCommand(program: Command, ctx: CommandContext): void {
     .action(async (paths: string[], options: InspectOptions, cmd: Command) => {
       const { output, cwd, globals } = ctx.begin(cmd);
       output.progress('resolving the ref');
-      // Compiling the static loader overlaps the git calls below.
-      if (!options.fromJson?.length) preloadStaticLoader();
       const workspace = await openWorkspace({ cwd, env: ctx.io.env, flags: options, settingsFlags: flagsToSettings({ ...options, paths }) });
       const result = await loadWorkspaceFlows(workspace, options, { env: ctx.io.env, output, debug: globals.debug });
       const flows = result.flows.map((flow) => ({ flow, key: idempotencyKey(flow.serialized) }));

@@ -19,9 +19,6 @@ import { decodeSource } from './source.js';
 import { positionOf, type Syntax } from './syntax.js';
 import type { OpaqueV } from './values.js';
 
-export { MIN_FILES_FOR_WORKER, ParseWorker } from './parse-ahead.js';
-export { warmUpParser } from './parser.js';
-
 export interface StaticLoadOptions {
   /** The .py files to read flows from (content = bytes). */
   files: FlowFile[];
