@@ -5,7 +5,8 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { main } from '../src/cli/main.js';
+import { pathToFileURL } from 'node:url';
+import type { main as Main } from '../src/cli/main.js';
 
 /** One CLI run as measured. */
 export interface Run {
@@ -22,11 +23,19 @@ export function cliEnv(home: string, extra: Record<string, string> = {}): Record
   return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, ...extra };
 }
 
+/** The CLI's `main` as built into the private package (see buildPackage), not the TypeScript sources. */
+export type MainFn = typeof Main;
+
+/** Loads `main` from the private package, so in-process figures are of the JavaScript users run. */
+export async function loadBuiltMain(bin: { main: string }): Promise<MainFn> {
+  return ((await import(pathToFileURL(bin.main).href)) as { main: MainFn }).main;
+}
+
 /**
  * Runs `main()` in this process. RSS is sampled every 5 ms (timers fire between files, as the
  * loaders await per file), so the figure is the process peak during the run, server included.
  */
-export async function runInProcess(argv: string[], cwd: string, env: Record<string, string>): Promise<Run> {
+export async function runInProcess(main: MainFn, argv: string[], cwd: string, env: Record<string, string>): Promise<Run> {
   let stdout = '';
   let stderr = '';
   let peak = process.memoryUsage.rss();
@@ -51,9 +60,10 @@ export async function runInProcess(argv: string[], cwd: string, env: Record<stri
 /**
  * A private build of the package (its own dist/, bin/, grammars/) under bench/work, so the
  * figures are of this working tree and a concurrent `npm run build` elsewhere cannot pull dist/
- * away mid-run. Returns the path of the bin and of the RSS hook the children preload.
+ * away mid-run. Returns the paths of the bin, of the RSS hook the children preload, and of the
+ * built `main` for in-process runs.
  */
-export function buildPackage(root: string, work: string): { bin: string; hook: string } {
+export function buildPackage(root: string, work: string): { bin: string; hook: string; main: string } {
   const pkg = join(work, 'pkg');
   rmSync(pkg, { recursive: true, force: true });
   mkdirSync(join(pkg, 'bin'), { recursive: true });
@@ -79,7 +89,7 @@ export function buildPackage(root: string, work: string): { bin: string; hook: s
       '',
     ].join('\n'),
   );
-  return { bin: join(pkg, 'bin', 'prefect-git.js'), hook };
+  return { bin: join(pkg, 'bin', 'prefect-git.js'), hook, main: join(pkg, 'dist', 'cli', 'main.js') };
 }
 
 /** Runs `node [--import hook] <args>` and measures wall time from spawn to exit. */

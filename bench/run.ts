@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: figures, not pass/fail. Generates flow repositories (bench/generate.ts), runs
  * `inspect` and `register` through the real CLI entry against the in-process fake Prefect Server
- * with injected latency, in-process (`main()`) and as children of the built bin, and prints one
+ * with injected latency, in-process (the built `main()`) and as children of the built bin, and prints one
  * table; the same rows go to bench/results/ as JSON. Targets are printed next to the figures.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,13 +10,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { addProject, startFakeServer } from '../test/support/fake-server/index.js';
 import { generateFlows, writeFlowsRepo } from './generate.js';
-import type { Run } from './measure.js';
-import { buildPackage, cliEnv, medianRun, runChild, runInProcess } from './measure.js';
+import type { MainFn, Run } from './measure.js';
+import { buildPackage, cliEnv, loadBuiltMain, medianRun, runChild, runInProcess } from './measure.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WORK = join(ROOT, 'bench', 'work');
 const RESULTS = join(ROOT, 'bench', 'results');
 const CONCURRENCY = 8;
+/** The built CLI's main (set once the private package is built). */
+let main: MainFn;
 
 interface Row {
   scenario: string;
@@ -65,7 +67,7 @@ function repo(count: number): string {
 
 async function inspect(dir: string, n: number, bin: { bin: string; hook: string }): Promise<void> {
   const env = cliEnv(home);
-  const inProc = await runInProcess(['inspect'], dir, env);
+  const inProc = await runInProcess(main, ['inspect'], dir, env);
   checkInspect(inProc, n, `inspect ${n}`);
   record({ scenario: `inspect ${n} files`, mode: 'in-process', ms: inProc.ms, flows: n, flowsPerSec: n / (inProc.ms / 1000), requests: null, rssMb: inProc.rssMb, idealMs: null, ratio: null, target: n === 1000 ? '< 2000 ms, RSS < 300 MB' : '(first run: modules, parser)', met: n === 1000 ? inProc.ms < 2000 && inProc.rssMb < 300 : null });
   if (n !== 1000) return;
@@ -126,7 +128,7 @@ async function register(dir: string, n: number, latencyMs: number, runner: (argv
 }
 
 async function registrations(dir: string, n: number, bin: { bin: string; hook: string }, child: boolean): Promise<void> {
-  const inProc = (argv: string[], env: Record<string, string>): Promise<Run> => runInProcess(argv, dir, env);
+  const inProc = (argv: string[], env: Record<string, string>): Promise<Run> => runInProcess(main, argv, dir, env);
   const asChild = (argv: string[], env: Record<string, string>): Promise<Run> => runChild([bin.bin, ...argv], { cwd: dir, env, hook: bin.hook, rssFile: join(tmp, 'rss') });
   const modes: Array<['in-process' | 'child', typeof inProc]> = [['in-process', inProc]];
   if (child) modes.push(['child', asChild]);
@@ -183,6 +185,7 @@ async function runBench(): Promise<void> {
   console.error(`machine: ${machine.cpus} cores (${machine.cpu}), node ${machine.node}, load average ${machine.loadavgStart.map((l) => l.toFixed(1)).join(' ')}`);
   console.error('building a private copy of the package in the bench work folder...');
   const bin = buildPackage(ROOT, WORK);
+  main = await loadBuiltMain(bin);
   console.error('generating repositories (100, 500, 1000 flows)...');
   const repos = { 100: repo(100), 500: repo(500), 1000: repo(1000) };
   // The first run also loads the modules and the parser: it is the warm-up.
