@@ -29,6 +29,16 @@ function run(command: string, args: string[], cwd: string): string {
   return execFileSync(command, args, { cwd, env: childEnv(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: TIMEOUT });
 }
 
+/** flows-example committed on `main` in a fresh repository. */
+function exampleRepo(): string {
+  const repo = tempDir();
+  cpSync(join(ROOT, 'flows-example'), repo, { recursive: true });
+  git(repo, 'init', '-q', '-b', 'main');
+  git(repo, 'add', '-A');
+  git(repo, 'commit', '-q', '-m', 'flows');
+  return repo;
+}
+
 interface PackResult {
   filename: string;
   unpackedSize: number;
@@ -70,11 +80,7 @@ describe('the npm package', () => {
   }, TIMEOUT);
 
   it('inspects the example flows in a fresh repository', () => {
-    const repo = tempDir();
-    cpSync(join(ROOT, 'flows-example'), repo, { recursive: true });
-    git(repo, 'init', '-q', '-b', 'main');
-    git(repo, 'add', '-A');
-    git(repo, 'commit', '-q', '-m', 'flows');
+    const repo = exampleRepo();
     const doc = JSON.parse(run('npx', ['prefect-git', '-C', repo, '--json', 'inspect'], project)) as {
       ref: { name: string };
       flows: Array<{ name: string; loader: string; idempotency_key: string }>;
@@ -87,11 +93,7 @@ describe('the npm package', () => {
   }, TIMEOUT);
 
   it('parses on a worker thread from the installed package (16 flow files or more), with the same keys', () => {
-    const repo = tempDir();
-    cpSync(join(ROOT, 'flows-example'), repo, { recursive: true });
-    git(repo, 'init', '-q', '-b', 'main');
-    git(repo, 'add', '-A');
-    git(repo, 'commit', '-q', '-m', 'flows');
+    const repo = exampleRepo();
     const inspect = (): { stdout: string; stderr: string } => {
       const result = spawnSync('npx', ['prefect-git', '-C', repo, '--json', '--debug', 'inspect'], { cwd: project, env: childEnv(), encoding: 'utf8', timeout: TIMEOUT });
       expect(result.status, result.stderr).toBe(0);
