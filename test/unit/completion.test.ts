@@ -57,6 +57,12 @@ describe('prefect-git completion', () => {
     expect((await runCli(['completion', 'powershell'], { cwd: '/' })).code).toBe(2);
   });
 
+  it('with --json prints one JSON document holding the script', async () => {
+    const run = await runCli(['--json', 'completion', 'fish'], { cwd: '/' });
+    expect(run.code).toBe(0);
+    expect(run.json()).toEqual({ shell: 'fish', script: completionScript('fish', spec).trimEnd() });
+  });
+
   it('the bash script is valid bash and completes commands, options and their values', () => {
     const script = completionScript('bash', spec);
     execFileSync('bash', ['-n', '-c', script]);

@@ -23,6 +23,9 @@ export function addCompletionCommand(program: Command, ctx: CommandContext): voi
     .action((shell: Shell, _options: unknown, cmd: Command) => {
       const { output } = ctx.begin(cmd);
       // The program the command belongs to, so the script always lists what this build has.
-      output.result(completionScript(shell, completionSpec(cmd.parent ?? program)).trimEnd());
+      const script = completionScript(shell, completionSpec(cmd.parent ?? program)).trimEnd();
+      // With --json, stdout holds one JSON document, as for every command.
+      if (output.json) output.writeJson({ shell, script });
+      else output.result(script);
     });
 }
