@@ -54,8 +54,8 @@ export async function loadFlowsStatic(options: StaticLoadOptions): Promise<LoadR
   try {
     for (const [index, file] of options.files.entries()) {
       try {
-        const text = decoded[index] as (typeof decoded)[number];
-        if (!text.ok) result.errors.push(text.error);
+        const source = decoded[index] as (typeof decoded)[number];
+        if (!source.ok) result.errors.push(source.error);
         else await loadFile(file, await parse(index), options, sources, registry, version, result);
       } catch (e) {
         // Only a bug gets here; report it instead of throwing (the other files go on).
