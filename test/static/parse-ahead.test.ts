@@ -10,7 +10,10 @@ import { finishParse, parsePython, type ParseResult } from '../../src/flows/stat
 import type { Syntax } from '../../src/flows/static/syntax.js';
 import { recordTree, TraceCursor } from '../../src/flows/static/tree-trace.js';
 import { withTree } from '../../src/flows/static/wasm-parse.js';
+import { loadFlowsStatic } from '../../src/flows/static/index.js';
+import { pyjsonDumps } from '../../src/prefect/pyjson.js';
 import { goldenCases, goldenFile } from './golden-helpers.js';
+import { storageFor } from './load-helpers.js';
 
 /** A node as plain data (no file reference), fields by the index of the child they hold. */
 function plain(n: Syntax): unknown {
@@ -121,5 +124,25 @@ describe('the parse worker', () => {
     const files = corpus().slice(0, 3);
     const parse = parseAhead(files, undefined);
     for (const [index, { path, text }] of files.entries()) expect(plainResult(await parse(index))).toEqual(plainResult(await parsePython(path, text)));
+  });
+});
+
+describe('loading many files with shared modules', () => {
+  const COMMON = 'from prefect import task\n\nCOUNTER = []\n\n@task(name="shared extract")\ndef extract(n):\n    return n\n\ndef register_use(name):\n    COUNTER.append(name)\n    return len(COUNTER)\n';
+  const flowSource = (i: number): string =>
+    `from prefect import Flow, Parameter\nfrom common.tasks import extract, register_use\n\nORDER = register_use("f${i}")\n\nwith Flow("shared-${i}-" + str(ORDER)) as flow:\n    extract(Parameter("n", default=${i}))\n`;
+  const files = Array.from({ length: 24 }, (_, i) => ({ path: `flows/f${String(i).padStart(2, '0')}.py`, content: Buffer.from(flowSource(i)) }));
+  const repo: Record<string, string> = { 'common/__init__.py': '', 'common/tasks.py': COMMON };
+  const readRepoFile = (p: string): Promise<Buffer | undefined> => Promise.resolve(repo[p] === undefined ? undefined : Buffer.from(repo[p]));
+
+  it('gives the same flows whether a worker parses the files or this thread does, module state shared in file order', async () => {
+    const viaWorker = await loadFlowsStatic({ files, storageFor, readRepoFile });
+    const stopped = startWorker();
+    await stopped.close();
+    const inThread = await loadFlowsStatic({ files, storageFor, readRepoFile, parseWorker: stopped });
+    expect(viaWorker.errors).toEqual([]);
+    // The shared module is imported once: each file sees the counter one higher, as in prefect register.
+    expect(viaWorker.flows.map((f) => f.name)).toEqual(files.map((_, i) => `shared-${i}-${i + 1}`));
+    expect(viaWorker.flows.map((f) => pyjsonDumps(f.serialized))).toEqual(inThread.flows.map((f) => pyjsonDumps(f.serialized)));
   });
 });
