@@ -21,6 +21,8 @@ interface Row extends BadInput {
   remote?: string;
   /** Run somewhere else than the flows repository. */
   where?: 'not-a-repo' | 'empty-repo' | 'detached';
+  /** What the output must say. */
+  says?: RegExp;
 }
 
 const PY = 'pyproject.toml';
@@ -69,6 +71,7 @@ const CONFIG: Row[] = [
   { name: '--api ftp://', argv: [...REGISTER, '--api', 'ftp://example.com'], exit: [2], code: 'E_CONFIG' },
   { name: '--backend moon', argv: [...REGISTER, '--backend', 'moon'], exit: [2], code: 'E_USAGE' },
   { name: 'register without a project', argv: ['register'], env: SERVER, exit: [2], code: 'E_USAGE' },
+  { name: '--schedule followed by a path', argv: [...REGISTER, '--schedule', 'my_flows/'], env: SERVER, exit: [2], code: 'E_USAGE', says: /write --schedule=on, or put the paths first/ },
 ];
 
 const REFS: Row[] = [
@@ -153,6 +156,7 @@ async function check(row: Row): Promise<void> {
       if (run.code !== 2 || !codes.includes('E_USAGE')) expect(run.stderr).toMatch(/hint/);
     }
     if (row.code !== undefined) expect(codes, all).toContain(row.code);
+    if (row.says !== undefined) expect(all).toMatch(row.says);
   } finally {
     undo();
     if (row.remote !== undefined) repo.git('remote', 'set-url', 'origin', GITHUB_URL);

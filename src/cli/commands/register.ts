@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { Option } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { PrefectGitError } from '../../errors.js';
 import { assertPreflight, runPreflight } from '../../git/preflight.js';
 import type { RegisterSummary } from '../../report/markdown-summary.js';
@@ -16,6 +16,23 @@ import { watchAndRegister } from '../watch.js';
 import type { Workspace } from '../workspace.js';
 import { loadWorkspaceFlows } from '../load.js';
 
+const SCHEDULE_STATES = ['on', 'off', 'keep'];
+
+/**
+ * `--schedule [state]`. Its value is optional, so commander takes whatever follows as the value:
+ * `--schedule my_flows/` would read the path as a state. The error says how to write it instead.
+ */
+function scheduleOption(): Option {
+  return new Option('--schedule [state]', 'schedules on (default for tags and the default branch), off, or keep the current state')
+    .choices(SCHEDULE_STATES)
+    .argParser((value: string) => {
+      if (SCHEDULE_STATES.includes(value)) return value;
+      throw new InvalidArgumentError(
+        `Allowed choices are ${SCHEDULE_STATES.join(', ')}. A path right after --schedule is read as its value: write --schedule=on, or put the paths first.`,
+      );
+    });
+}
+
 /** `prefect-git register`: plan against the server, then create the new and changed flows. */
 export function addRegisterCommand(program: Command, ctx: CommandContext): void {
   const command = program
@@ -26,9 +43,7 @@ export function addRegisterCommand(program: Command, ctx: CommandContext): void 
     .option('-p, --project <name>', 'Prefect project; placeholders {branch} {tag} {ref} {ref_slug}')
     .option('--create-project', 'create the project if it does not exist')
     .option('-f, --force', 'register a new version even when nothing changed (no idempotency key)')
-    .addOption(
-      new Option('--schedule [state]', 'schedules on (default for tags and the default branch), off, or keep the current state').choices(['on', 'off', 'keep']),
-    )
+    .addOption(scheduleOption())
     .option('--no-schedule', 'register with schedules turned off (default for other branches)')
     .option('--allow-ref-change', 'register a branch over a flow whose latest version another branch or a tag registered')
     .option('--dry-run', 'print the plan (would-register / would-skip) and send no mutation')
