@@ -92,6 +92,22 @@ describe('refused constructs', () => {
     }
   });
 
+  it('a for loop that may never end refuses the whole file: a list growing as it is looped over, or computation past the step budget', async () => {
+    for (const [bad, line, column, message] of [
+      ['xs = [1]\nfor x in xs:\n    xs.append(x)\n', 12, 1, /list that grows/],
+      ['n = 0\nfor i in range(1000):\n    for j in range(1000):\n        n += 1\n', 14, 9, /evaluation steps/],
+    ] as const) {
+      const result = await loadSource(PRELUDE + bad + AFTER);
+      expect(result.flows).toEqual([]);
+      expect(result.errors).toMatchObject([{ code: 'E_UNSUPPORTED', line, column }]);
+      expect(result.errors[0]?.message).toMatch(message);
+    }
+  });
+
+  it('a finite loop over too many items refuses that statement only', async () => {
+    await expectRefusal('for i in range(200000):\n    show(i)\n', { line: 11, column: 1, construct: 'for i in range(200000): ...', message: /more than 100000 items/ });
+  });
+
   it('a while loop that never runs changes nothing', async () => {
     const result = await loadSource(`${PRELUDE}def spin():\n    while True:\n        pass\n${AFTER}`);
     expect(result.flows.map((f) => f.name)).toEqual(['good-before', 'good-after']);

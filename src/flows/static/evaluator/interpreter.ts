@@ -38,7 +38,9 @@ export class Interpreter implements Interp {
   constructor(readonly host: ModuleHost) {}
 
   step(node: Syntax): void {
-    if (++this.steps > MAX_STEPS) throw new Refusal(node, `more than ${MAX_STEPS} evaluation steps (the file computes too much)`);
+    // The whole file: the loader cannot tell a long computation from one that never ends (and then
+    // Python never finishes importing the file, so none of its flows can be registered).
+    if (++this.steps > MAX_STEPS) throw new FileRefusal(node, `more than ${MAX_STEPS} evaluation steps (the file computes too much, or never finishes)`);
   }
 
   evalExpr(node: Syntax, scope: Scope): Value {

@@ -5,7 +5,7 @@
  */
 import { checkPoison, refuseUnknown } from '../convert.js';
 import { getItemTask } from '../prefect-model/task-ops.js';
-import { raisePy, refuse } from '../refusal.js';
+import { FileRefusal, raisePy, refuse } from '../refusal.js';
 import type { Syntax } from '../syntax.js';
 import { pyInt, pyStr, type Value } from '../values.js';
 import type { IterData } from './comprehensions.js';
@@ -21,12 +21,19 @@ export const MAX_ITEMS = 100_000;
 export function* iterOf(interp: Interp, v: Value, node: Syntax): Generator<Value> {
   checkPoison(v);
   switch (v.kind) {
-    case 'list':
+    case 'list': {
+      const before = v.items.length;
       for (let i = 0; i < v.items.length; i++) {
-        if (i >= MAX_ITEMS) refuse(node, `a loop over more than ${MAX_ITEMS} items`);
+        if (i >= MAX_ITEMS) {
+          // A list that grows while it is looped over may never end, and then Python never
+          // finishes importing the file: no flow of it can be trusted.
+          if (v.items.length > before) throw new FileRefusal(node, `a loop over a list that grows as it goes (more than ${MAX_ITEMS} items; if it never ends, Python never finishes importing the file)`);
+          refuse(node, `a loop over more than ${MAX_ITEMS} items`);
+        }
         yield v.items[i] as Value;
       }
       return;
+    }
     case 'tuple': yield* v.items; return;
     case 'str': for (const ch of v.v) yield pyStr(ch); return;
     case 'dict': yield* [...v.map.values()].map((e) => e.k); return;
