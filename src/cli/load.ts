@@ -104,6 +104,10 @@ async function loadFromFiles(
         python,
         parseWorker,
       });
+      if (parseWorker) {
+        const stopped = parseWorker.stoppedBecause === undefined ? '' : `; the worker stopped (${parseWorker.stoppedBecause}), the main thread parsed the rest`;
+        context.output.debug(`static loader: ${parseWorker.parsedCount} file(s) parsed on the worker thread${stopped}`);
+      }
       return { loaded: { ...loaded, errors: [...loaded.errors, ...loaded.differences.map(differenceError)], fileCount: files.length }, files };
     } finally {
       await cleanup();

@@ -100,6 +100,10 @@ describe('parsing on a worker thread', () => {
     const run = await runCli(['--debug', 'inspect', '--json', '--loader', 'static', '--token-secret', 'GITHUB_ACCESS_TOKEN'], { cwd: repo.dir });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toContain('static loader: parsing on a worker thread');
+    // Every file's tree came from the worker (a worker that failed would leave the main thread to parse).
+    const files = repo.git('ls-files', '*.py').trim().split('\n').length;
+    expect(files).toBeGreaterThanOrEqual(16);
+    expect(run.stderr).toContain(`static loader: ${files} file(s) parsed on the worker thread\n`);
     const doc = run.json<{ flows: Array<{ name: string; idempotency_key: string }> }>();
     const expected = goldenKeys();
     expect(doc.flows.map((f) => f.name).sort()).toEqual([...expected.keys()].sort());

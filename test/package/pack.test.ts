@@ -110,6 +110,8 @@ describe('the npm package', () => {
     git(repo, 'commit', '-q', '-m', 'more flows');
     const many = inspect();
     expect(many.stderr).toContain('static loader: parsing on a worker thread');
+    // The installed package's worker file is there and did the parsing: 4 example files + 20 copies.
+    expect(many.stderr).toContain('static loader: 24 file(s) parsed on the worker thread\n');
     expect(keys(many.stdout)).toEqual(expect.arrayContaining(keys(few.stdout)));
     expect(keys(many.stdout)).toHaveLength(keys(few.stdout).length + 20);
   }, TIMEOUT);

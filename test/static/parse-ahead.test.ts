@@ -3,6 +3,11 @@
  * syntax trees, the same errors, in order; and a worker that stops leaves the main thread to
  * parse on its own.
  */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateFlows } from '../../bench/generate.js';
 import { parseAhead, ParseWorker, type ParseQueue } from '../../src/flows/static/parse-ahead.js';
@@ -99,6 +104,25 @@ describe('the parse worker', () => {
     }
   });
 
+  it('hands the worker a bounded number of characters ahead (memory for very large files)', async () => {
+    const big = `x = 1\n${'y = 2\n'.repeat(5_000)}`; // 30,006 characters
+    const files = Array.from({ length: 10 }, (_, i) => ({ path: `big${i}.py`, text: big }));
+    const worker = startWorker();
+    const requested: number[] = [];
+    const parseMany = worker.parseMany.bind(worker);
+    worker.parseMany = (batch) => {
+      requested.push(batch.length);
+      return parseMany(batch);
+    };
+    const parse = parseAhead(files, worker, { windowChars: 100_000 });
+    expect((await parse(0)).ok).toBe(true);
+    // 4 files: the fourth takes the characters in flight past 100,000.
+    expect(requested.reduce((a, b) => a + b, 0)).toBe(4);
+    for (let i = 1; i < files.length; i++) expect((await parse(i)).ok).toBe(true);
+    expect(requested.reduce((a, b) => a + b, 0)).toBe(10);
+    expect(worker.parsedCount).toBe(10);
+  });
+
   it('skips files without text and refuses to parse them', async () => {
     const queue: ParseQueue = [{ path: 'a.py', text: 'x = 1\n' }, undefined, { path: 'c.py', text: 'y = 2\n' }];
     const parse = parseAhead(queue, startWorker());
@@ -144,5 +168,52 @@ describe('loading many files with shared modules', () => {
     // The shared module is imported once: each file sees the counter one higher, as in prefect register.
     expect(viaWorker.flows.map((f) => f.name)).toEqual(files.map((_, i) => `shared-${i}-${i + 1}`));
     expect(viaWorker.flows.map((f) => pyjsonDumps(f.serialized))).toEqual(inThread.flows.map((f) => pyjsonDumps(f.serialized)));
+  });
+});
+
+describe('the parse worker never holds or drops the process', () => {
+  const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+  /** Runs an ES module script with tsx in a child process; its exit code and output. */
+  function runScript(body: string): { status: number | null; stdout: string; stderr: string } {
+    const dir = mkdtempSync(join(tmpdir(), 'parse-worker-'));
+    try {
+      const script = join(dir, 'script.mts');
+      writeFileSync(script, body.replaceAll('@SRC@', pathToFileURL(join(ROOT, 'src/flows/static/')).href));
+      const result = spawnSync(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, encoding: 'utf8', timeout: 20_000 });
+      return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('waits for the answers when every file of the first window is refused before the grammar is loaded', () => {
+    // Files over the size limit are refused before the worker loads the grammar: nothing may unref
+    // the worker while the main thread still waits (the process would end with unsettled awaits).
+    const run = runScript(`import { loadFlowsStatic } from '@SRC@index.ts';
+const text = 'x = 1\\n' + '#'.repeat(1_100_000) + '\\n';
+const files = Array.from({ length: 16 }, (_, i) => ({ path: \`f\${i}.py\`, content: Buffer.from(text) }));
+const result = await loadFlowsStatic({ files, storageFor: () => { throw new Error('no flows here'); } });
+console.log('errors', result.errors.length, result.errors.every((e) => e.code === 'E_UNSUPPORTED'));
+`);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout.trim()).toBe('errors 16 true');
+  });
+
+  it('lets the process end when nothing is awaited, even if it is never closed', () => {
+    // The queue ends with files that did not decode: no empty request may keep the worker referenced.
+    const run = runScript(`import { parseAhead, ParseWorker } from '@SRC@parse-ahead.ts';
+const worker = ParseWorker.start();
+if (!worker) throw new Error('no worker');
+const queue = [...Array.from({ length: 24 }, (_, i) => ({ path: \`f\${i}.py\`, text: 'x = 1\\n' })), ...Array(10).fill(undefined)];
+const parse = parseAhead(queue, worker);
+// Slower than the worker, so every answer is in before the last request would be made.
+for (let i = 0; i < 24; i++) {
+  await parse(i);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+}
+console.log('parsed', worker.parsedCount);
+`);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout.trim()).toBe('parsed 24');
   });
 });

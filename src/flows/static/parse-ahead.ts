@@ -18,8 +18,10 @@ import { TraceCursor } from './tree-trace.js';
 
 /** Below this many files a worker's start-up (~40 ms) costs more than it saves. */
 export const MIN_FILES_FOR_WORKER = 16;
-/** Files handed to the worker ahead of the one being evaluated (bounds memory held in traces). */
+/** Files handed to the worker ahead of the one being evaluated. */
 const WINDOW = 24;
+/** Characters handed to the worker ahead (bounds the memory held in trees of very large files). */
+const WINDOW_CHARS = 4_000_000;
 /** Files per message to the worker. */
 const CHUNK = 8;
 
@@ -29,30 +31,49 @@ type Waiting = (reply: ParseReply) => void;
 export class ParseWorker {
   private readonly waiting = new Map<number, Waiting>();
   private readonly grammar: Promise<GrammarInfo | undefined>;
+  private grammarSettled = false;
   private nextId = 0;
   private broken = false;
+  private closing = false;
+  /** Files whose tree came from the worker. */
+  parsedCount = 0;
+  /** Why the worker stopped before it was closed, if it did. */
+  stoppedBecause: string | undefined;
 
   private constructor(private readonly worker: Worker) {
     let gotGrammar: (grammar: GrammarInfo | undefined) => void = () => undefined;
     this.grammar = new Promise((resolve) => (gotGrammar = resolve));
-    const fail = (): void => {
+    const settleGrammar = (grammar: GrammarInfo | undefined): void => {
+      this.grammarSettled = true;
+      gotGrammar(grammar);
+      this.unrefWhenIdle();
+    };
+    const fail = (why: string): void => {
+      if (!this.closing && !this.broken) this.stoppedBecause = why;
       this.broken = true;
-      gotGrammar(undefined);
-      for (const waiting of this.waiting.values()) waiting({ failed: 'the parse worker stopped' });
+      settleGrammar(undefined);
+      for (const waiting of this.waiting.values()) waiting({ failed: why });
       this.waiting.clear();
+      worker.unref();
     };
     worker.on('message', (reply: ParseReply) => {
-      if ('grammar' in reply) return gotGrammar(reply.grammar);
-      if (reply.id === undefined) return fail();
-      this.waiting.get(reply.id)?.(reply);
-      this.waiting.delete(reply.id);
-      if (this.waiting.size === 0) worker.unref();
+      if ('grammar' in reply) return settleGrammar(reply.grammar);
+      if (reply.id === undefined) return fail('failed' in reply ? reply.failed : 'an unexpected message');
+      const id = reply.id;
+      this.waiting.get(id)?.(reply);
+      this.waiting.delete(id);
+      this.unrefWhenIdle();
     });
-    worker.on('error', fail);
-    worker.on('exit', fail);
+    worker.on('error', (error) => fail(error.message));
+    worker.on('exit', (code) => fail(`it exited with code ${code}`));
     // Keeps the process alive only while a parse is awaited (a library caller that forgets
     // close() still exits).
     worker.unref();
+  }
+
+  /** Nothing awaited of the worker any more: replies in, and the grammar (results need it). */
+  private unrefWhenIdle(): void {
+    if (this.waiting.size === 0 && this.grammarSettled) this.worker.unref();
   }
 
   /** Starts a worker, or returns undefined where one cannot help (one core) or cannot start. */
@@ -72,15 +93,20 @@ export class ParseWorker {
    */
   parseMany(files: ReadonlyArray<{ path: string; text: string }>): Array<Promise<ParseResult | undefined>> {
     if (this.broken) return files.map(() => Promise.resolve(undefined));
+    if (files.length === 0) return [];
     const requests: ParseRequest[] = files.map(({ path, text }) => ({ id: this.nextId++, path, text }));
     const replies = requests.map((request) => new Promise<ParseReply>((resolve) => this.waiting.set(request.id, resolve)));
     this.worker.ref();
     this.worker.postMessage(requests);
     return replies.map(async (reply, index) => {
-      const [answer, grammar] = await Promise.all([reply, this.grammar]);
-      if ('failed' in answer || 'grammar' in answer || grammar === undefined) return undefined;
+      const answer = await reply;
+      if ('failed' in answer || 'grammar' in answer) return undefined;
+      // An error (a file over the size limit) may come before the grammar: it needs no tree.
       if (!answer.ok) return { ok: false as const, error: answer.error };
+      const grammar = await this.grammar;
+      if (grammar === undefined) return undefined;
       const { path, text } = files[index] as { path: string; text: string };
+      this.parsedCount++;
       return finishParse({ path, text }, new TraceCursor(answer.trace), grammar);
     });
   }
@@ -92,6 +118,7 @@ export class ParseWorker {
 
   /** Stops the worker. */
   async close(): Promise<void> {
+    this.closing = true;
     this.broken = true;
     await this.worker.terminate();
   }
@@ -118,15 +145,25 @@ export type ParseQueue = ReadonlyArray<{ path: string; text: string } | undefine
  * The parse of each file of `queue`, asked for in order: with a worker the next WINDOW files are
  * already being parsed while the caller works on this one; without, each is parsed when asked.
  */
-export function parseAhead(queue: ParseQueue, worker: ParseWorker | undefined): (index: number) => Promise<ParseResult> {
+export function parseAhead(
+  queue: ParseQueue,
+  worker: ParseWorker | undefined,
+  { windowChars = WINDOW_CHARS }: { windowChars?: number } = {},
+): (index: number) => Promise<ParseResult> {
   const started = new Map<number, Promise<ParseResult | undefined>>();
   let posted = 0;
+  let charsAhead = 0;
   return async (index) => {
     const file = queue[index];
     if (file === undefined) throw new RangeError(`file ${index} has no text to parse`);
-    while (worker && posted < queue.length && posted <= index + WINDOW - CHUNK) {
+    while (worker && posted < queue.length && posted <= index + WINDOW - CHUNK && (charsAhead < windowChars || posted <= index)) {
       const chunk: number[] = [];
-      for (; posted < queue.length && chunk.length < CHUNK; posted++) if (queue[posted]) chunk.push(posted);
+      for (; posted < queue.length && chunk.length < CHUNK && (charsAhead < windowChars || chunk.length === 0); posted++) {
+        const next = queue[posted];
+        if (!next) continue;
+        chunk.push(posted);
+        charsAhead += next.text.length;
+      }
       const parsing = worker.parseMany(chunk.map((i) => queue[i] as { path: string; text: string }));
       parsing.forEach((promise, k) => {
         // Awaited when its turn comes; a caller that stops early must not leave a rejection unhandled.
@@ -134,8 +171,9 @@ export function parseAhead(queue: ParseQueue, worker: ParseWorker | undefined): 
         started.set(chunk[k] as number, promise);
       });
     }
-    const viaWorker = await started.get(index);
+    const parsing = started.get(index);
     started.delete(index);
-    return viaWorker ?? parsePython(file.path, file.text);
+    if (parsing !== undefined) charsAhead -= file.text.length;
+    return (await parsing) ?? parsePython(file.path, file.text);
   };
 }
