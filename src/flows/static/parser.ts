@@ -13,7 +13,8 @@ import type { CursorLike } from './wasm-cursor.js';
 import { withTree } from './wasm-parse.js';
 
 export { MAX_SYNTAX_DEPTH } from './tree-copy.js';
-export { MAX_SOURCE_CHARS, warmUpParser } from './wasm-parse.js';
+export { MAX_SOURCE_CHARS } from './parse-guards.js';
+export { warmUpParser } from './wasm-parse.js';
 
 /** A parsed module, or the error Python (or the size guard) gives for the file. */
 export type ParseResult = { ok: true; module: Syntax; file: SourceFile } | { ok: false; error: FlowLoadError };

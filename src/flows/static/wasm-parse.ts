@@ -5,13 +5,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import { Language, Parser, type Node as TsNode, type Tree } from 'web-tree-sitter';
+import { parseCostProblem } from './parse-guards.js';
 import { fileError } from './refusal.js';
 import { grammarInfoOf, PARSE_HINT, type GrammarInfo } from './tree-copy.js';
 import type { FlowLoadError } from '../types.js';
 import { checkedWasmApi, walkCursor, wasmApiOf, type CursorLike, type WasmApi } from './wasm-cursor.js';
-
-/** Larger files are refused: a flow file this size is not hand-written. */
-export const MAX_SOURCE_CHARS = 1024 * 1024;
 
 interface Loaded {
   parser: Parser;
@@ -64,13 +62,8 @@ export async function withTree<T>(
   use: (cursor: CursorLike, grammar: GrammarInfo) => T,
   options: { publicCursor?: boolean } = {},
 ): Promise<TreeResult<T>> {
-  if (text.length > MAX_SOURCE_CHARS) {
-    return {
-      ok: false,
-      error: fileError('E_UNSUPPORTED', path, 0, 0, `the file has ${text.length} characters; the static loader reads files up to ${MAX_SOURCE_CHARS}`,
-        'register this file with `--loader python`'),
-    };
-  }
+  const tooCostly = parseCostProblem(path, text);
+  if (tooCostly) return { ok: false, error: tooCostly };
   const { parser, wasm, grammar } = await getParser();
   let tree: Tree | null = null;
   try {
