@@ -37,3 +37,18 @@ export function goldenKey(file: string, flow: string): string {
   const meta = JSON.parse(readFileSync(join(GOLDEN, 'serialized', file, `${flow}.meta.json`), 'utf8')) as { idempotency_key: string };
   return meta.idempotency_key;
 }
+
+/** Every golden flow of the branch `main` variant (the `.tag-` folders left out), by file and name. */
+export function goldenFlows(): Array<{ file: string; flow: string }> {
+  const serialized = join(GOLDEN, 'serialized');
+  const out: Array<{ file: string; flow: string }> = [];
+  for (const group of readdirSync(serialized)) {
+    for (const folder of readdirSync(join(serialized, group))) {
+      if (folder.includes('.tag-')) continue;
+      for (const name of readdirSync(join(serialized, group, folder))) {
+        if (name.endsWith('.json') && !name.endsWith('.meta.json')) out.push({ file: `${group}/${folder}`, flow: name.slice(0, -'.json'.length) });
+      }
+    }
+  }
+  return out;
+}

@@ -1,29 +1,12 @@
-import { readdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parsePyJson, pyjsonDumps } from '../../src/prefect/pyjson.js';
 import { cleanupRepos } from '../git/helpers.js';
-import { goldenFlow, goldenFlowsRepo, goldenKey } from './flows-repo.js';
+import { goldenFlow, goldenFlows, goldenFlowsRepo, goldenKey } from './flows-repo.js';
 import { runCli } from './run-cli.js';
 
 afterEach(cleanupRepos);
-
-const SERIALIZED = fileURLToPath(new URL('../fixtures/golden/serialized/', import.meta.url));
-
-/** Every golden flow of the branch `main` variant, as `prefect build` would list them. */
-function goldenFlows(): Array<{ file: string; flow: string }> {
-  const out: Array<{ file: string; flow: string }> = [];
-  for (const group of readdirSync(SERIALIZED)) {
-    for (const folder of readdirSync(join(SERIALIZED, group))) {
-      if (folder.includes('.tag-')) continue;
-      for (const name of readdirSync(join(SERIALIZED, group, folder))) {
-        if (name.endsWith('.json') && !name.endsWith('.meta.json')) out.push({ file: `${group}/${folder}`, flow: name.slice(0, -5) });
-      }
-    }
-  }
-  return out;
-}
 
 describe('inspect --from-json', () => {
   it('gives the golden serialized flows and keys from a flows.json of the golden flows (storage rebuilt by prefect-git)', async () => {

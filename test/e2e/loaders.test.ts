@@ -3,12 +3,10 @@
  * STAND-IN `prefect` package of test/fixtures/python (not real Prefect: it mimics only what the
  * helper calls), which is enough to see which loader read each flow.
  */
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanupRepos, writeFile } from '../git/helpers.js';
-import { goldenFlowsRepo, goldenKey } from './flows-repo.js';
+import { goldenFlows, goldenFlowsRepo, goldenKey } from './flows-repo.js';
 import { runCli } from './run-cli.js';
 
 afterEach(cleanupRepos);
@@ -80,21 +78,6 @@ describe('--loader', () => {
 });
 
 describe('parsing on a worker thread', () => {
-  /** Golden flows of the branch `main` variant, by flow name: their files and keys. */
-  function goldenKeys(): Map<string, string> {
-    const keys = new Map<string, string>();
-    const serialized = fileURLToPath(new URL('../fixtures/golden/serialized/', import.meta.url));
-    for (const group of readdirSync(serialized)) {
-      for (const folder of readdirSync(join(serialized, group))) {
-        if (folder.includes('.tag-')) continue;
-        for (const name of readdirSync(join(serialized, group, folder))) {
-          if (name.endsWith('.meta.json')) keys.set(name.slice(0, -'.meta.json'.length), goldenKey(`${group}/${folder}`, name.slice(0, -'.meta.json'.length)));
-        }
-      }
-    }
-    return keys;
-  }
-
   it('reads every golden flow file on the worker (16 files or more) and gives the golden keys', async () => {
     const repo = goldenFlowsRepo();
     const run = await runCli(['--debug', 'inspect', '--json', '--loader', 'static', '--token-secret', 'GITHUB_ACCESS_TOKEN'], { cwd: repo.dir });
@@ -105,7 +88,7 @@ describe('parsing on a worker thread', () => {
     expect(files).toBeGreaterThanOrEqual(16);
     expect(run.stderr).toContain(`static loader: ${files} file(s) parsed on the worker thread\n`);
     const doc = run.json<{ flows: Array<{ name: string; idempotency_key: string }> }>();
-    const expected = goldenKeys();
+    const expected = new Map(goldenFlows().map(({ file, flow }) => [flow, goldenKey(file, flow)]));
     expect(doc.flows.map((f) => f.name).sort()).toEqual([...expected.keys()].sort());
     for (const flow of doc.flows) expect(flow.idempotency_key, flow.name).toBe(expected.get(flow.name));
   });

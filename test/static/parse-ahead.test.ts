@@ -12,22 +12,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { generateFlows } from '../../bench/generate.js';
 import { parseAhead, ParseWorker, type ParseQueue } from '../../src/flows/static/parse-ahead.js';
 import { finishParse, parsePython, type ParseResult } from '../../src/flows/static/parser.js';
-import type { Syntax } from '../../src/flows/static/syntax.js';
 import { recordTree, TraceCursor } from '../../src/flows/static/tree-trace.js';
 import { withTree } from '../../src/flows/static/wasm-parse.js';
 import { loadFlowsStatic } from '../../src/flows/static/index.js';
 import { pyjsonDumps } from '../../src/prefect/pyjson.js';
 import { goldenCases, goldenFile } from './golden-helpers.js';
+import { plain } from './plain-syntax.js';
 import { storageFor } from './load-helpers.js';
-
-/** A node as plain data (no file reference), fields by the index of the child they hold. */
-function plain(n: Syntax): unknown {
-  return {
-    type: n.type, named: n.named, start: n.start, end: n.end,
-    children: n.children.map(plain),
-    fields: n.fields ? [...n.fields].map(([k, v]) => [k, v.map((c) => n.children.indexOf(c))]) : undefined,
-  };
-}
 
 function plainResult(result: ParseResult): unknown {
   return result.ok ? { module: plain(result.module), path: result.file.path } : { error: result.error };

@@ -8,15 +8,7 @@ import { generateFlows } from '../../bench/generate.js';
 import { parsePython } from '../../src/flows/static/parser.js';
 import type { Syntax } from '../../src/flows/static/syntax.js';
 import { goldenCases, goldenFile } from './golden-helpers.js';
-
-/** A node as plain data (no file reference), fields by name. */
-function plain(n: Syntax): unknown {
-  return {
-    type: n.type, named: n.named, start: n.start, end: n.end,
-    children: n.children.map(plain),
-    fields: n.fields ? [...n.fields].map(([k, v]) => [k, v.map((c) => n.children.indexOf(c))]) : undefined,
-  };
-}
+import { plain } from './plain-syntax.js';
 
 const MIXED = String.raw`"""Docstring."""
 from prefect import Flow, task
